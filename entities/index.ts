@@ -1,0 +1,3 @@
+export { Subscriber, SUBSCRIBER_STATUSES } from './Subscriber';
+export type { SubscriberStatus } from './Subscriber';
+export { TrackedEvent } from './TrackedEvent';

@@ -1,0 +1,47 @@
+import type { Logger } from '../src/runtime/logger';
+import { describeError } from '../src/runtime/logger';
+import type { InFlight } from '../src/runtime/inFlight';
+import type { Tracker } from '../src/tracking/tracker';
+import { HOOKS } from './hookNames';
+import type { HookRegistry } from './registry';
+
+export const TRACKER_NAMESPACE = 'fcrm-event-tracking/tracker';
+
+/**
+ * The hook entrance: `doAction('fluent_crm/track_event_activity', data, fireDone)` (priority 10,
+ * as FluentCRM). A sync doAction starts the work and returns; the runtime's `drain()` awaits it and
+ * `doActionAsync` awaits it directly. A hook has no caller to reject to, so a failure is announced
+ * on `fluent_crm/track_event_activity_failed(error, data)` and logged, and never left unhandled.
+ * Returns a function that removes the listener.
+ */
+export function registerTrackEventListener(deps: {
+  hooks: HookRegistry;
+  tracker: Tracker;
+  inFlight: InFlight;
+  logger: Logger;
+}): () => void {
+  const { hooks, tracker, inFlight, logger } = deps;
+  const listener = (data: unknown, fireDone?: unknown): Promise<void> =>
+    inFlight.run(async () => {
+      try {
+        await tracker.track(data, isTruthyFlag(fireDone));
+      } catch (error) {
+        logger.error(describeError(error), 'Tracking an event from the hook failed');
+        await hooks.doActionIsolated(
+          HOOKS.TRACK_EVENT_ACTIVITY_FAILED,
+          (listenerError, hookName) => logger.error({ hook: hookName, ...describeError(listenerError) }, 'A hook listener failed'),
+          error,
+          data,
+        );
+      }
+    });
+  hooks.addAction(HOOKS.TRACK_EVENT_ACTIVITY, TRACKER_NAMESPACE, listener, 10);
+  return () => {
+    hooks.removeAction(HOOKS.TRACK_EVENT_ACTIVITY, TRACKER_NAMESPACE);
+  };
+}
+
+/** PHP passes `true`; callers porting PHP code also pass 1 or "1". */
+function isTruthyFlag(flag: unknown): boolean {
+  return flag === true || flag === 1 || flag === '1' || flag === 'true';
+}

@@ -1,0 +1,90 @@
+import { createHookRegistry, type HookRegistry } from '../hooks/registry';
+import { registerTrackEventListener } from '../hooks/trackEventListener';
+import { createApiAccessor, type ApiAccessor } from './api';
+import { createContactsApi } from './api/contactsApi';
+import { createEventTrackerApi } from './api/eventTrackerApi';
+import { ContactStore } from './contacts/contactStore';
+import { ActingUserContext, type ActingUser } from './context/actingUser';
+import { openDatabase, type DatabaseOptions } from './db/openDatabase';
+import { tableNames } from './db/tableNames';
+import { formatDateTime } from './format/dateTime';
+import { InFlight } from './runtime/inFlight';
+import { consoleLogger, type Logger } from './runtime/logger';
+import { AfterCommitHooks } from './tracking/afterCommitHooks';
+import { EventStore } from './tracking/eventStore';
+import { ContactResolver, type UserEmailResolver } from './tracking/resolveContact';
+import { Tracker } from './tracking/tracker';
+import type { DataSource } from 'typeorm';
+
+export interface EventTrackingOptions extends DatabaseOptions {
+  /** Time zone of the "YYYY-MM-DD HH:MM:SS" dates the API returns (default UTC). */
+  timeZone?: string;
+  /** Where failures are reported (default: the console). Pino's logger fits. */
+  logger?: Logger;
+  /** How a user id becomes that user's e-mail (WordPress: the user's user_email), for `user_id` lookups. */
+  resolveUserEmail?: UserEmailResolver;
+  /** A registry to share with other code; by default the runtime creates its own. */
+  hooks?: HookRegistry;
+}
+
+export interface EventTrackingRuntime {
+  /** WordPress-style hooks: `hooks.doAction('fluent_crm/track_event_activity', data, true)`. */
+  hooks: HookRegistry;
+  /** FluentCRM's PHP API: `api('event_tracker').track(data, true)`, `api('contacts')`. */
+  api: ApiAccessor;
+  /** Runs `fn` (and everything it starts) as this logged-in user: the current contact and `created_by`. */
+  runAs<T>(user: ActingUser, fn: () => T): T;
+  /** Resolves when all tracking started so far, and the listeners it fires, has finished. */
+  drain(): Promise<void>;
+  /** Drains, then closes the pool and the embedded database; leaves nothing running. */
+  close(): Promise<void>;
+  /** Which database is in use. */
+  database: { kind: 'postgres' | 'embedded'; url: string; schema: string };
+  /** The TypeORM DataSource, for hosts that want to query the tables themselves. */
+  dataSource: DataSource;
+}
+
+/** The composition root: opens (and migrates) the database and wires hooks, tracker and API. */
+export async function createEventTracking(options: EventTrackingOptions = {}): Promise<EventTrackingRuntime> {
+  const timeZone = options.timeZone ?? 'UTC';
+  formatDateTime(new Date(), timeZone); // an unknown zone fails here, not at the first event
+  const logger = options.logger ?? consoleLogger;
+  const hooks = options.hooks ?? createHookRegistry();
+
+  const database = await openDatabase(options);
+  const tables = tableNames(database.schema);
+  const contacts = new ContactStore(database.dataSource, tables);
+  const events = new EventStore(database.dataSource, tables);
+  const actingUser = new ActingUserContext();
+  const inFlight = new InFlight();
+  const tracker = new Tracker(
+    events,
+    new ContactResolver(contacts, options.resolveUserEmail),
+    actingUser,
+    new AfterCommitHooks(hooks, logger),
+    timeZone,
+  );
+  const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger });
+  const api = createApiAccessor({
+    event_tracker: createEventTrackerApi({ tracker, events, contacts, inFlight, timeZone }),
+    contacts: createContactsApi({ contacts, timeZone }),
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    hooks,
+    api,
+    runAs: (user, fn) => actingUser.runAs(user, fn),
+    drain: () => inFlight.drain(),
+    close() {
+      closing ??= (async () => {
+        unregister();
+        await inFlight.drain();
+        await database.close();
+      })();
+      return closing;
+    },
+    database: { kind: database.kind, url: database.url, schema: database.schema },
+    dataSource: database.dataSource,
+  };
+}

@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { Subscriber, TrackedEvent } from '../../entities';
+import { migrations } from './migrations';
+import { quoteIdent } from './tableNames';
+
+export interface DataSourceConfig {
+  url: string;
+  schema: string;
+  poolSize: number;
+  /** pg.Pool settings merged by TypeORM (timeouts and the like). */
+  pool?: Record<string, unknown>;
+}
+
+/**
+ * Opens the TypeORM DataSource and applies pending migrations at start-up (never `synchronize`). A non-default
+ * schema is created first, because TypeORM keeps its migrations table inside it.
+ */
+export async function openDataSource(config: DataSourceConfig): Promise<DataSource> {
+  if (config.schema !== 'public') await ensureSchema(config.url, config.schema);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: config.url,
+    schema: config.schema,
+    entities: [Subscriber, TrackedEvent],
+    migrations,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    poolSize: config.poolSize,
+    extra: {
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: 30_000,
+      ...config.pool,
+    },
+  });
+  await dataSource.initialize();
+  try {
+    await runMigrationsExclusively(dataSource, config.schema);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+/**
+ * Several processes may start against one database at once; an advisory lock (keyed by the schema)
+ * lets exactly one of them apply the migrations while the others wait and then find nothing to do.
+ */
+async function runMigrationsExclusively(dataSource: DataSource, schema: string): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  const lockKey = `fcrm-event-tracking:migrations:${schema}`;
+  try {
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+async function ensureSchema(url: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,4 @@
+import { CreateTrackingTables1764115200000 } from './1764115200000-CreateTrackingTables';
+
+/** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
+export const migrations = [CreateTrackingTables1764115200000];

@@ -1,0 +1,76 @@
+import type { DataSource } from 'typeorm';
+import { openDataSource } from './dataSource';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
+
+export interface DatabaseOptions {
+  /** A PostgreSQL URL; defaults to the DATABASE_URL environment variable, else the embedded database. */
+  databaseUrl?: string;
+  /** Where the embedded database keeps its files (default: FCRM_DATA_DIR or ./.fcrm-data). */
+  dataDir?: string;
+  /** Embedded database in memory only: nothing is written to disk. */
+  inMemory?: boolean;
+  /** The PostgreSQL schema of the tables (default `public`); created when missing. */
+  schema?: string;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+export interface OpenDatabase {
+  dataSource: DataSource;
+  kind: 'postgres' | 'embedded';
+  /** The URL in use, without its password. */
+  url: string;
+  schema: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = '.fcrm-data';
+
+/** A real PostgreSQL when a URL is given, else PGlite served on loopback; migrated either way. */
+export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
+  const schema = options.schema ?? 'public';
+  const poolSize = options.poolSize ?? 10;
+  if (!Number.isSafeInteger(poolSize) || poolSize < 1) throw new TypeError('poolSize must be a positive integer');
+  const url = options.databaseUrl ?? nonEmpty(process.env.DATABASE_URL);
+
+  let embedded: EmbeddedPostgres | undefined;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: options.dataDir ?? nonEmpty(process.env.FCRM_DATA_DIR) ?? DEFAULT_DATA_DIR,
+      inMemory: options.inMemory ?? false,
+      // Migrations hold one extra connection for their lock.
+      maxConnections: poolSize + 2,
+    });
+  }
+  const target = url ?? embedded!.url;
+  try {
+    const dataSource = await openDataSource({ url: target, schema, poolSize });
+    return {
+      dataSource,
+      kind: embedded ? 'embedded' : 'postgres',
+      url: withoutPassword(target),
+      schema,
+      async close() {
+        await dataSource.destroy();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() !== '' ? value : undefined;
+}
+
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable database URL)';
+  }
+}

@@ -1,0 +1,36 @@
+/** Error codes a caller can branch on; the same codes FluentCRM answers with where it has one. */
+export type ErrorCode =
+  | 'invalid_data'
+  | 'subscriber_not_found'
+  | 'value_too_long'
+  | 'invalid_pagination'
+  | 'not_found';
+
+/**
+ * A failure the caller caused (bad input, unknown contact). It carries a stable `code` and a message
+ * that says what to change; REST turns it into FluentCRM's 422/404 bodies. Anything else thrown is
+ * ours (or the database's), never the caller's.
+ */
+export class FcrmError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'FcrmError';
+    this.code = code;
+  }
+
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export const MESSAGES = {
+  invalidData: 'Invalid data provided. key and event are required',
+  subscriberNotFound: 'Subscriber not found',
+  currentSubscriberNotFound: 'Current Subscriber could not be found',
+} as const;
+
+export function isFcrmError(error: unknown): error is FcrmError {
+  return error instanceof FcrmError;
+}
