@@ -70,6 +70,10 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  } catch (error) {
+    // Two processes creating it at once: IF NOT EXISTS is not atomic, the loser gets a duplicate error.
+    const code = (error as { code?: string }).code;
+    if (code !== '23505' && code !== '42P06') throw error;
   } finally {
     await client.end();
   }

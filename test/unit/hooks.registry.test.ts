@@ -4,7 +4,7 @@ import {
   HOOKS,
   TRACK_EVENT_ACTIVITY,
   type HookRegistry,
-} from '../hooks';
+} from '../../hooks';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,4 +1,4 @@
-import { removeUnsafeCharacters, sanitizeTextareaField, sanitizeTextField } from '../src/tracking/sanitize';
+import { removeUnsafeCharacters, sanitizeTextareaField, sanitizeTextField } from '../../src/tracking/sanitize';
 
 type Sanitizer = (input: string) => string;
 const text: Sanitizer = sanitizeTextField;

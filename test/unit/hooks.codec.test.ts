@@ -1,5 +1,5 @@
 import { createHooks } from '@wordpress/hooks';
-import { decodeHookName, encodeHookName } from '../hooks';
+import { decodeHookName, encodeHookName } from '../../hooks';
 
 const ENGINE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
 
