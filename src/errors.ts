@@ -4,7 +4,8 @@ export type ErrorCode =
   | 'subscriber_not_found'
   | 'value_too_long'
   | 'invalid_pagination'
-  | 'not_found';
+  | 'not_found'
+  | 'credential_exists';
 
 /**
  * A failure the caller caused (bad input, unknown contact). It carries a stable `code` and a message

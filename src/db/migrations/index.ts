@@ -1,4 +1,5 @@
 import { CreateTrackingTables1764115200000 } from './1764115200000-CreateTrackingTables';
+import { CreateApiCredentials1764201600000 } from './1764201600000-CreateApiCredentials';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
-export const migrations = [CreateTrackingTables1764115200000];
+export const migrations = [CreateTrackingTables1764115200000, CreateApiCredentials1764201600000];

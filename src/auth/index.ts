@@ -1,0 +1,12 @@
+export { capabilitiesFor, hasCapability, isCapability, CAPABILITIES } from './capabilities';
+export type { AccessLevel, Capability } from './capabilities';
+export type { Principal } from './principal';
+export { parseBasicAuth } from './basicAuth';
+export type { BasicCredentials } from './basicAuth';
+export { generatePassword, withoutSpaces, GENERATED_PASSWORD_LENGTH } from './applicationPassword';
+export { hashPassword, verifyPassword } from './passwordHash';
+export { isValidCredentialName } from './credentialInput';
+export type { CreateCredentialInput } from './credentialInput';
+export { CredentialStore, ADMINISTRATOR_NAME } from './credentialStore';
+export type { CreatedCredential, CredentialStoreOptions, CredentialSummary } from './credentialStore';
+export { credentialsTable } from './credentialsTable';
