@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { resolve } from 'node:path';
+import { readOwner, removeOwner, writeOwner } from './embeddedOwner';
 import { EmbeddedSessionQueue } from './embeddedSessionQueue';
 
 export interface EmbeddedPostgresOptions {
@@ -18,6 +19,8 @@ export interface EmbeddedPostgres {
   url: string;
   /** Where the data lives (`memory://` for an in-memory database). */
   dataDir: string;
+  /** True when another process already serves this data folder and we only connect to it. */
+  shared: boolean;
   stop(): Promise<void>;
 }
 
@@ -28,12 +31,16 @@ export interface EmbeddedPostgres {
  * connections is ours (see EmbeddedSessionQueue).
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const dataDir = options.inMemory ? 'memory://' : resolve(options.dataDir);
+  if (!options.inMemory) {
+    mkdirSync(dataDir, { recursive: true });
+    const owner = readOwner(dataDir);
+    if (owner) return { url: owner.url, dataDir, shared: true, stop: async () => undefined };
+  }
   // Loaded lazily: deployments on a real server never pay PGlite's start-up time and memory.
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketHandler } = await import('@electric-sql/pglite-socket');
 
-  const dataDir = options.inMemory ? 'memory://' : resolve(options.dataDir);
-  if (!options.inMemory) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   const queue = new EmbeddedSessionQueue(db);
   type Handler = InstanceType<typeof PGLiteSocketHandler>;
@@ -61,15 +68,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw error;
   }
   const { port } = server.address() as AddressInfo;
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  if (!options.inMemory) writeOwner(dataDir, { pid: process.pid, url });
 
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url,
     dataDir,
+    shared: false,
     async stop() {
       await Promise.all([...handlers].map((handler) => handler.detach(true)));
       handlers.clear();
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
       await db.close();
+      if (!options.inMemory) removeOwner(dataDir);
     },
   };
 }

@@ -9,7 +9,7 @@ describe('start-up migrations', () => {
         [1, 2, 3].map(() => createEventTracking({ databaseUrl: testDatabaseUrl(), schema, logger: silentLogger, poolSize: 2 })),
       );
       const applied = await runtimes[0].dataSource.query(`SELECT name FROM "${schema}".migrations`);
-      expect(applied).toEqual([{ name: 'CreateTrackingTables1764115200000' }]);
+      expect(applied).toEqual([{ name: 'CreateTrackingTables1764115200000' }, { name: 'CreateApiCredentials1764201600000' }]);
       await Promise.all(runtimes.map((rt) => rt.close()));
     } finally {
       await dropSchema(schema);

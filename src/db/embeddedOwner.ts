@@ -1,0 +1,41 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * PGlite must be opened by one process at a time. The process that opens a data folder records its
+ * pid and loopback URL here, so a second process on the same folder (say `npm run key:create` while
+ * the server runs) connects to the running one instead of opening the files twice.
+ */
+export interface EmbeddedOwner {
+  pid: number;
+  url: string;
+}
+
+const FILE = 'fcrm-embedded-server.json';
+
+export function readOwner(dataDir: string): EmbeddedOwner | null {
+  try {
+    const owner = JSON.parse(readFileSync(join(dataDir, FILE), 'utf8')) as Partial<EmbeddedOwner>;
+    if (typeof owner.pid !== 'number' || typeof owner.url !== 'string') return null;
+    return isAlive(owner.pid) ? { pid: owner.pid, url: owner.url } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeOwner(dataDir: string, owner: EmbeddedOwner): void {
+  writeFileSync(join(dataDir, FILE), JSON.stringify(owner));
+}
+
+export function removeOwner(dataDir: string): void {
+  rmSync(join(dataDir, FILE), { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

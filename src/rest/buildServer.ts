@@ -1,0 +1,104 @@
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { restNoRoute, wpError } from './errorBodies';
+import { REST_PREFIX } from './publicUrl';
+import type { RestDeps } from './restDeps';
+import { registerSubscribers } from './routes/subscribers';
+import { registerTrackEvent } from './routes/trackEvent';
+import { registerTrackingEvents } from './routes/trackingEvents';
+
+/** The documented request body limit (1 MiB); larger bodies get a 413 JSON error. */
+export const BODY_LIMIT = 1_048_576;
+
+export interface BuildServerOptions extends RestDeps {
+  /** Fastify's logger settings; false (no logs) by default. */
+  logger?: FastifyServerOptions['logger'];
+  /** A pino logger to use instead. */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
+  bodyLimit?: number;
+}
+
+/**
+ * Builds the HTTP app without listening, so tests and `npm start` share it. Routes live under
+ * /wp-json/fluent-crm/v2; every error a client can cause becomes a 4xx JSON body in WordPress's
+ * or FluentCRM's shape, and nothing internal (paths, stacks) reaches a response.
+ */
+export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
+    bodyLimit: options.bodyLimit ?? BODY_LIMIT,
+    // Hostile JSON with __proto__/constructor.prototype is refused (400), never merged.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+
+  // Parameters come as JSON, a form or the query string; a plain-text body is a 415, not a string.
+  app.removeContentTypeParser('text/plain');
+  // WordPress treats an empty JSON body as no parameters; Fastify would answer 400.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, {});
+    return parseJson(request, text, done);
+  });
+  await app.register(formbody, { bodyLimit: options.bodyLimit ?? BODY_LIMIT });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'fcrm-event-tracking REST API',
+        description: "FluentCRM's event tracking routes. Authenticate with HTTP Basic: an application password name:password.",
+        version: '1.0.0',
+      },
+      components: { securitySchemes: { applicationPassword: { type: 'http', scheme: 'basic' } } },
+      security: [{ applicationPassword: [] }],
+    },
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = clientError(error);
+    if (mapped) return reply.code(mapped.data.status).send(mapped);
+    request.log.error({ err: { type: error.name, message: error.message, code: error.code } }, 'request failed');
+    return reply
+      .code(500)
+      .send(wpError('internal_server_error', 'The server could not complete the request. The error has been logged.', 500));
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(restNoRoute()));
+
+  await app.register(
+    async (api) => {
+      // A request without a body (parameters in the query string) validates as an empty object.
+      api.addHook('preValidation', async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      });
+      registerTrackEvent(api, options);
+      registerTrackingEvents(api, options);
+      registerSubscribers(api, options);
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: REST_PREFIX },
+  );
+  return app;
+}
+
+/** The errors a client causes, in WordPress's shape; null for ours (→ 500). */
+function clientError(error: FastifyError): ReturnType<typeof wpError> | null {
+  if (error.validation) {
+    return wpError('rest_invalid_param', `Invalid parameter(s): ${error.message}`, 400);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return wpError('rest_request_too_large', `The request body is larger than the limit of ${BODY_LIMIT} bytes.`, 413);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return wpError('rest_unsupported_media_type', 'Send parameters as JSON, as a form (application/x-www-form-urlencoded) or in the query string.', 415);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return wpError('rest_invalid_content_length', 'The Content-Length header does not match the body.', 400);
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 400 && (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)) {
+    return wpError('rest_invalid_json', 'Invalid JSON body passed.', 400, { json_error_code: 4, json_error_message: 'Syntax error' });
+  }
+  if (status >= 400 && status < 500) return wpError('rest_bad_request', error.message, status);
+  return null;
+}

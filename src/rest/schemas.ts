@@ -1,0 +1,132 @@
+/**
+ * JSON schemas of the REST routes: Fastify validates and serialises with them, and the OpenAPI
+ * document is generated from them. Fields whose rules are FluentCRM's (types of event_key, title…)
+ * are described here but checked by the tracker, so a bad value gets FluentCRM's 422, not a 400.
+ */
+
+const anything = (description: string) => ({ description });
+
+export const trackEventBody = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    event_key: anything('Required. Unique event identifier (string or number), cut to 192 characters.'),
+    title: anything('Required. Event display title (string or number), cut to 192 characters.'),
+    value: anything('Additional event data: text (at most 65,535 UTF-8 bytes), number, boolean, or JSON object/array.'),
+    provider: anything('Source identifier, cut to 50 characters. Default "custom".'),
+    email: anything('Contact e-mail (used to find the contact).'),
+    user_id: anything('WordPress user id of the contact.'),
+    subscriber_id: anything('FluentCRM subscriber (contact) id.'),
+  },
+} as const;
+
+const wpErrorSchema = (status: number, description: string) => ({
+  description,
+  type: 'object',
+  properties: {
+    code: { type: 'string' },
+    message: { type: 'string' },
+    data: { type: 'object', properties: { status: { type: 'integer', const: status } }, additionalProperties: true },
+  },
+  required: ['code', 'message', 'data'],
+});
+
+export const errorSchemas = {
+  auth: {
+    401: wpErrorSchema(401, 'No or wrong credentials (rest_forbidden)'),
+    403: wpErrorSchema(403, 'The credential lacks the capability (rest_forbidden)'),
+  },
+  unprocessable: {
+    description:
+      'FluentCRM\'s 422: either one entry per failing field, e.g. {"title":{"required":"The title field is required."}}, or {"message","error_code"}',
+    type: 'object',
+    additionalProperties: true,
+  },
+  notFound: {
+    description: 'No such contact: {"message":"No query results for model [FluentCrm\\\\App\\\\Models\\\\Subscriber] <id>"}',
+    type: 'object',
+    properties: { message: { type: 'string' } },
+    required: ['message'],
+  },
+} as const;
+
+export const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[0-9]+$', description: 'Contact id' } },
+  required: ['id'],
+} as const;
+
+const nullableInteger = { type: ['integer', 'null'] } as const;
+
+export const trackedEventRow = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    subscriber_id: { type: 'string' },
+    counter: { type: 'string' },
+    created_by: { type: 'string' },
+    provider: { type: 'string' },
+    event_key: { type: 'string' },
+    title: { type: 'string' },
+    value: { type: 'string' },
+    created_at: { type: 'string', description: 'YYYY-MM-DD HH:MM:SS' },
+    updated_at: { type: 'string', description: 'YYYY-MM-DD HH:MM:SS' },
+  },
+  required: ['id', 'subscriber_id', 'counter', 'created_by', 'provider', 'event_key', 'title', 'value', 'created_at', 'updated_at'],
+} as const;
+
+export function paginatorSchema(row: object) {
+  return {
+    type: 'object',
+    properties: {
+      current_page: { type: 'integer' },
+      data: { type: 'array', items: row },
+      first_page_url: { type: 'string' },
+      from: nullableInteger,
+      last_page: { type: 'integer' },
+      last_page_url: { type: 'string' },
+      links: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { url: { type: ['string', 'null'] }, label: { type: 'string' }, active: { type: 'boolean' } },
+          required: ['url', 'label', 'active'],
+        },
+      },
+      next_page_url: { type: ['string', 'null'] },
+      path: { type: 'string' },
+      per_page: { type: 'integer' },
+      prev_page_url: { type: ['string', 'null'] },
+      to: nullableInteger,
+      total: { type: 'integer' },
+    },
+    required: ['current_page', 'data', 'first_page_url', 'from', 'last_page', 'last_page_url', 'links', 'next_page_url', 'path', 'per_page', 'prev_page_url', 'to', 'total'],
+  } as const;
+}
+
+export const contactSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    user_id: nullableInteger,
+    email: { type: 'string' },
+    first_name: { type: ['string', 'null'] },
+    last_name: { type: ['string', 'null'] },
+    status: { type: 'string', enum: ['subscribed', 'pending', 'unsubscribed', 'bounced', 'complained'] },
+    created_at: { type: 'string' },
+    updated_at: { type: 'string' },
+  },
+  required: ['id', 'user_id', 'email', 'first_name', 'last_name', 'status', 'created_at', 'updated_at'],
+} as const;
+
+export const contactBody = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    email: anything('Required. The contact e-mail; an existing contact with this e-mail (any case) is updated.'),
+    first_name: anything('First name (text)'),
+    last_name: anything('Last name (text)'),
+    user_id: anything('WordPress user id (positive integer)'),
+    status: anything('subscribed (default for new contacts), pending, unsubscribed, bounced or complained'),
+  },
+} as const;

@@ -1,0 +1,35 @@
+import type { RunningServer } from './startServer';
+
+/** What `npm start` prints: where the API is and how to call it. */
+export function startBanner(server: RunningServer): string {
+  const { baseUrl, administrator, runtime } = server;
+  const auth = administrator ? `${administrator.name}:${administrator.password}` : 'NAME:PASSWORD';
+  const lines = [
+    '',
+    `fcrm-event-tracking REST API listening on ${baseUrl}`,
+    `Database: ${runtime.database.kind === 'embedded' ? 'embedded PostgreSQL (PGlite)' : 'PostgreSQL'} ${runtime.database.url}`,
+    `OpenAPI document: ${baseUrl}/openapi.json`,
+    '',
+  ];
+  if (administrator) {
+    lines.push(
+      'An administrator credential was created (it is shown only this once; only its hash is stored):',
+      `  ${administrator.name}:${administrator.password}`,
+      '',
+    );
+  } else {
+    lines.push('Authenticate with an application password (create one: npm run key:create -- --name NAME --caps manage).', '');
+  }
+  lines.push(
+    'Try it (HTTP Basic auth, as WordPress application passwords):',
+    `  curl -u '${auth}' -H 'Content-Type: application/json' -X POST ${baseUrl}/subscribers \\`,
+    `       -d '{"email":"john@example.com","first_name":"John"}'`,
+    `  curl -u '${auth}' -H 'Content-Type: application/json' -X POST ${baseUrl}/subscribers/track-event \\`,
+    `       -d '{"event_key":"testing_from_rest_api","title":"Testing From REST API","email":"john@example.com","value":"This is my event value with plain text","provider":"woocommerce"}'`,
+    `  curl -u '${auth}' '${baseUrl}/subscribers/1/tracking-events'`,
+    '',
+    'Stop with Ctrl+C (SIGINT) or SIGTERM: in-flight requests and hook work finish first.',
+    '',
+  );
+  return lines.join('\n');
+}

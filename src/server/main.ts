@@ -1,0 +1,35 @@
+// `npm start`: the REST server on the embedded database (or DATABASE_URL).
+import { ConfigError, readServerConfig } from './config';
+import { startBanner } from './banner';
+import { startServer } from './startServer';
+
+async function main(): Promise<void> {
+  const server = await startServer(readServerConfig());
+  process.stdout.write(startBanner(server));
+
+  const shutdown = (signal: NodeJS.Signals) => {
+    server.app.log.info({ signal }, 'shutting down: finishing in-flight requests and hook work');
+    server.stop().then(
+      () => {
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`The server could not start: ${message}\n`);
+  process.exitCode = 1;
+});

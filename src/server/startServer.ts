@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { CredentialStore } from '../auth/credentialStore';
+import { createEventTracking, type EventTrackingRuntime } from '../createEventTracking';
+import { buildServer } from '../rest/buildServer';
+import { REST_PREFIX } from '../rest/publicUrl';
+import type { ServerConfig } from './config';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  runtime: EventTrackingRuntime;
+  /** e.g. http://127.0.0.1:8080/wp-json/fluent-crm/v2 */
+  baseUrl: string;
+  /** Created on the first start, when no credential existed; shown once. */
+  administrator: { name: string; password: string } | null;
+  /** Stops accepting, finishes in-flight requests and hook work, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens the database (migrating it), makes sure a credential exists, and listens. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const logger = pino({
+    level: config.logLevel,
+    // Requests are logged by method and path only: no query string (tracking data can travel
+    // there), no headers (credentials), and bodies are never logged.
+    serializers: {
+      req: (request: { method?: string; url?: string; ip?: string }) => ({
+        method: request.method,
+        path: request.url?.split('?')[0],
+        remoteAddress: request.ip,
+      }),
+    },
+  });
+  const runtime = await createEventTracking({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    timeZone: config.timeZone,
+    logger,
+  });
+  try {
+    const credentials = new CredentialStore(runtime.dataSource, runtime.database.schema);
+    const administrator = await credentials.ensureAdministrator();
+    const app = await buildServer({ runtime, credentials, logger: false, loggerInstance: logger });
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    let stopping: Promise<void> | undefined;
+    return {
+      app,
+      runtime,
+      baseUrl: `http://${host}:${port}${REST_PREFIX}`,
+      administrator,
+      stop() {
+        stopping ??= (async () => {
+          await app.close();
+          await credentials.idle();
+          await runtime.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
