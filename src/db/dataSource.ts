@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 import { Subscriber, TrackedEvent } from '../../entities';
 import { migrations } from './migrations';
 import { quoteIdent } from './tableNames';
@@ -26,7 +26,6 @@ export async function openDataSource(config: DataSourceConfig): Promise<DataSour
     entities: [Subscriber, TrackedEvent],
     migrations,
     migrationsRun: false,
-    migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
     poolSize: config.poolSize,
@@ -47,19 +46,25 @@ export async function openDataSource(config: DataSourceConfig): Promise<DataSour
 }
 
 /**
- * Several processes may start against one database at once; an advisory lock (keyed by the schema)
- * lets exactly one of them apply the migrations while the others wait and then find nothing to do.
+ * Several processes may start against one database at once. All pending migrations run in one
+ * transaction that first takes an advisory transaction lock (keyed by the schema): on PostgreSQL
+ * the lock lets one process migrate while the others wait and then find nothing to do; on the
+ * embedded database, whose one session is handed to one connection per transaction, the
+ * transaction itself serialises them.
  */
 async function runMigrationsExclusively(dataSource: DataSource, schema: string): Promise<void> {
   const runner = dataSource.createQueryRunner();
-  const lockKey = `fcrm-event-tracking:migrations:${schema}`;
   try {
-    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
-    try {
-      await dataSource.runMigrations({ transaction: 'each' });
-    } finally {
-      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
-    }
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fcrm-event-tracking:migrations:${schema}`]);
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'none'; // already inside ours
+    await executor.executePendingMigrations();
+    await runner.commitTransaction();
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    throw error;
   } finally {
     await runner.release();
   }
