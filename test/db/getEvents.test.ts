@@ -1,5 +1,5 @@
 import { FcrmError } from '../../src';
-import { createContact } from '../helpers/fixtures';
+import { createContact, createContactWithEvents } from '../helpers/fixtures';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 
 describe("api('event_tracker').getEvents", () => {
@@ -10,13 +10,7 @@ describe("api('event_tracker').getEvents", () => {
   afterAll(() => t.close());
   beforeEach(() => t.reset());
 
-  async function contactWithEvents(n: number) {
-    const contact = await createContact(t.rt);
-    for (let i = 1; i <= n; i += 1) {
-      await t.rt.api('event_tracker').track({ event_key: `key_${i}`, title: `Event ${i}`, subscriber_id: contact.id });
-    }
-    return contact;
-  }
+  const contactWithEvents = (n: number) => createContactWithEvents(t.rt, n);
 
   test("FluentCRM's paginator: rows newest first, string-typed subscriber_id/counter/created_by", async () => {
     const contact = await contactWithEvents(3);

@@ -12,6 +12,15 @@ export async function createContact(rt: EventTrackingRuntime, fields: Record<str
   return rt.api('contacts').createOrUpdate({ email: uniqueEmail(), ...fields } as never);
 }
 
+/** A contact with `n` distinct events `key_1`…`key_n` titled `Event 1`…, tracked in that order. */
+export async function createContactWithEvents(rt: EventTrackingRuntime, n: number, extra: Record<string, unknown> = {}) {
+  const contact = await createContact(rt);
+  for (let i = 1; i <= n; i += 1) {
+    await rt.api('event_tracker').track({ event_key: `key_${i}`, title: `Event ${i}`, subscriber_id: contact.id, ...extra });
+  }
+  return contact;
+}
+
 /** The seed's example event (PHP API and action hook). */
 export const SEED_EVENT = {
   event_key: 'fcrm_event_tested',

@@ -1,4 +1,4 @@
-import { createContact } from '../helpers/fixtures';
+import { createContactWithEvents } from '../helpers/fixtures';
 import { openTestServer, type TestServer } from '../helpers/testServer';
 
 describe('GET /subscribers/{id}/tracking-events', () => {
@@ -9,13 +9,7 @@ describe('GET /subscribers/{id}/tracking-events', () => {
   afterAll(() => s.close());
   beforeEach(() => s.reset());
 
-  async function contactWithEvents(n: number) {
-    const contact = await createContact(s.rt);
-    for (let i = 1; i <= n; i += 1) {
-      await s.rt.api('event_tracker').track({ event_key: `key_${i}`, title: `Event ${i}`, subscriber_id: contact.id, provider: 'woocommerce' });
-    }
-    return contact;
-  }
+  const contactWithEvents = (n: number) => createContactWithEvents(s.rt, n, { provider: 'woocommerce' });
 
   test("FluentCRM's paginator: newest first, string-typed subscriber_id/counter/created_by, absolute page URLs", async () => {
     const contact = await contactWithEvents(3);
