@@ -3,10 +3,13 @@ import { registerTrackEventListener } from '../hooks/trackEventListener';
 import { createApiAccessor, type ApiAccessor } from './api';
 import { createContactsApi } from './api/contactsApi';
 import { createEventTrackerApi } from './api/eventTrackerApi';
+import { createAutomations, type Automations } from './automation/automations';
+import { AutomationRunStore } from './automation/runStore';
 import { ContactStore } from './contacts/contactStore';
 import { ActingUserContext, type ActingUser } from './context/actingUser';
 import { openDatabase, type DatabaseOptions } from './db/openDatabase';
 import { tableNames } from './db/tableNames';
+import { checkContactMatches, parseFilterGroups } from './filters';
 import { formatDateTime } from './format/dateTime';
 import { InFlight } from './runtime/inFlight';
 import { consoleLogger, type Logger } from './runtime/logger';
@@ -32,6 +35,8 @@ export interface EventTrackingRuntime {
   hooks: HookRegistry;
   /** FluentCRM's PHP API: `api('event_tracker').track(data, true)`, `api('contacts')`. */
   api: ApiAccessor;
+  /** Automations started by tracked events (FluentCRM Pro's "Tracking Event Recorded"). */
+  automations: Automations;
   /** Runs `fn` (and everything it starts) as this logged-in user: the current contact and `created_by`. */
   runAs<T>(user: ActingUser, fn: () => T): T;
   /** Resolves when all tracking started so far, and the listeners it fires, has finished. */
@@ -67,18 +72,29 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger });
   const api = createApiAccessor({
     event_tracker: createEventTrackerApi({ tracker, events, contacts, inFlight, timeZone }),
-    contacts: createContactsApi({ contacts, timeZone }),
+    contacts: createContactsApi({ contacts, timeZone, dataSource: database.dataSource, tables }),
+  });
+  const automations = createAutomations({
+    hooks,
+    runs: new AutomationRunStore(database.dataSource, database.schema),
+    tracker: { api },
+    inFlight,
+    logger,
+    checkConditions: (subscriberId, groups, now) => checkContactMatches(database.dataSource, tables, subscriberId, groups, now),
+    parseConditions: parseFilterGroups,
   });
 
   let closing: Promise<void> | undefined;
   return {
     hooks,
     api,
+    automations: automations.automations,
     runAs: (user, fn) => actingUser.runAs(user, fn),
     drain: () => inFlight.drain(),
     close() {
       closing ??= (async () => {
         unregister();
+        automations.close();
         await inFlight.drain();
         await database.close();
       })();

@@ -5,7 +5,12 @@ export type ErrorCode =
   | 'value_too_long'
   | 'invalid_pagination'
   | 'not_found'
-  | 'credential_exists';
+  | 'credential_exists'
+  | 'invalid_filter'
+  | 'invalid_automation'
+  | 'automation_failed'
+  | 'automation_loop'
+  | 'runtime_closed';
 
 /**
  * A failure the caller caused (bad input, unknown contact). It carries a stable `code` and a message

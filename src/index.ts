@@ -2,7 +2,20 @@ export { createEventTracking } from './createEventTracking';
 export type { EventTrackingOptions, EventTrackingRuntime } from './createEventTracking';
 export type { ApiAccessor, ContactsApi, EventTrackerApi, GetEventsOptions, TrackEventData } from './api';
 export type { ActingUser } from './context/actingUser';
+export { addEventAction, AutomationFailedError, MAX_CHAIN_DEPTH } from './automation';
+export type {
+  AddEventData,
+  AutomationHandler,
+  AutomationRun,
+  Automations,
+  EventRecordedTrigger,
+  EventTrackerHost,
+  RunStatus,
+} from './automation';
 export type { ContactInput } from './contacts/contactInput';
+export type { ContactListItem, ContactQueryOptions } from './api/contactsApi';
+export { parseFilterGroups, FILTER_PROPERTIES } from './filters';
+export type { FilterGroup, FilterItem, FilterOperator, FilterProperty } from './filters';
 export type { ContactRecord } from './contacts/contactRecord';
 export { FcrmError, isFcrmError } from './errors';
 export type { ErrorCode } from './errors';

@@ -40,7 +40,7 @@ describe('embedded database (no DATABASE_URL)', () => {
       kind: 'embedded',
       counter: '1',
       total: 1,
-      migrations: ['CreateTrackingTables1764115200000', 'CreateApiCredentials1764201600000'],
+      migrations: ['CreateTrackingTables1764115200000', 'CreateApiCredentials1764201600000', 'AddFilterIndexes1764288000000', 'CreateAutomationRuns1764374400000'],
     });
   });
 
@@ -58,7 +58,7 @@ describe('embedded database (no DATABASE_URL)', () => {
         kind: 'embedded',
         counter: '2',
         total: 1,
-        migrations: ['CreateTrackingTables1764115200000', 'CreateApiCredentials1764201600000'],
+        migrations: ['CreateTrackingTables1764115200000', 'CreateApiCredentials1764201600000', 'AddFilterIndexes1764288000000', 'CreateAutomationRuns1764374400000'],
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

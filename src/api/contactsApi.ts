@@ -1,9 +1,33 @@
+import type { DataSource } from 'typeorm';
 import { normalizeContactInput, normalizeEmail, type ContactInput } from '../contacts/contactInput';
 import { toContactRecord, type ContactRecord } from '../contacts/contactRecord';
 import type { ContactStore } from '../contacts/contactStore';
+import type { TableNames } from '../db/tableNames';
+import { compileFilterGroups, contactSearchCondition, ContactListing, LISTING_ALIAS } from '../filters';
+import { parsePageParams } from '../pagination/pageParams';
+import { buildPaginator, type Paginator } from '../pagination/paginator';
 import { toDatabaseId } from '../tracking/contactReference';
+import { toEventListItem, type TrackedEventListItem } from '../tracking/eventRecord';
 
-/** `api('contacts')`: just enough contact management to track events for someone. */
+export interface ContactQueryOptions {
+  /** FluentCRM advanced filter groups (the array or its JSON text); none: every contact. */
+  filters?: unknown;
+  page?: number | string;
+  per_page?: number | string;
+  /** Text to find in the e-mail or the name (case-insensitive). */
+  search?: string;
+  /** Adds each contact's events (newest first) under `events`, read in one query for the page. */
+  with_events?: boolean;
+  /** The listing URL the paginator's links are built on. */
+  path?: string;
+  /** "Now" for `within_days` filters (default: the current time). */
+  now?: Date;
+}
+
+/** A contact of a listing; `events` only when asked for. */
+export type ContactListItem = ContactRecord & { events?: TrackedEventListItem[] };
+
+/** `api('contacts')`: just enough contact management to track events for someone, and to find them by their events. */
 export interface ContactsApi {
   /** Creates the contact, or updates the one with this e-mail (case-insensitive); rejects with FcrmError on bad input. */
   createOrUpdate(input: ContactInput): Promise<ContactRecord>;
@@ -11,10 +35,18 @@ export interface ContactsApi {
   getContact(idOrEmail: number | string): Promise<ContactRecord | null>;
   /** Deletes the contact and, through the foreign key, its events. False when there was none. */
   delete(id: number | string): Promise<boolean>;
+  /**
+   * Contacts matching the filters and search, newest id first, in FluentCRM's paginator. Rejects
+   * with FcrmError `invalid_filter` (bad filters) or `invalid_pagination` (bad per_page).
+   */
+  query(options?: ContactQueryOptions): Promise<Paginator<ContactListItem>>;
 }
 
-export function createContactsApi(deps: { contacts: ContactStore; timeZone: string }): ContactsApi {
+export const DEFAULT_CONTACTS_PATH = '/wp-json/fluent-crm/v2/subscribers';
+
+export function createContactsApi(deps: { contacts: ContactStore; timeZone: string; dataSource: DataSource; tables: TableNames }): ContactsApi {
   const record = (row: Parameters<typeof toContactRecord>[0] | null) => (row ? toContactRecord(row, deps.timeZone) : null);
+  const listing = new ContactListing(deps.dataSource, deps.tables);
   return {
     async createOrUpdate(input) {
       const { row } = await deps.contacts.createOrUpdate(normalizeContactInput(input));
@@ -31,6 +63,23 @@ export function createContactsApi(deps: { contacts: ContactStore; timeZone: stri
     async delete(id) {
       const dbId = toDatabaseId(id);
       return dbId ? deps.contacts.delete(dbId) : false;
+    },
+
+    async query(options = {}) {
+      const { page, perPage } = parsePageParams(options);
+      const params: unknown[] = [];
+      const conditions = [
+        compileFilterGroups(options.filters, { tables: deps.tables, contactAlias: LISTING_ALIAS, params, now: options.now }),
+        contactSearchCondition(options.search, LISTING_ALIAS, params),
+      ].filter((condition): condition is string => condition !== null);
+      const { rows, total } = await listing.page(conditions.join(' AND ') || 'TRUE', params, perPage, (page - 1) * perPage);
+      const events = options.with_events === true ? await listing.eventsOf(rows.map((row) => String(row.id))) : null;
+      const data = rows.map((row): ContactListItem => {
+        const contact = toContactRecord(row, deps.timeZone);
+        if (!events) return contact;
+        return { ...contact, events: (events.get(String(row.id)) ?? []).map((event) => toEventListItem(event, deps.timeZone)) };
+      });
+      return buildPaginator({ data, total, page, perPage, path: options.path ?? DEFAULT_CONTACTS_PATH });
     },
   };
 }

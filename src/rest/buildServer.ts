@@ -4,6 +4,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import { restNoRoute, wpError } from './errorBodies';
 import { REST_PREFIX } from './publicUrl';
 import type { RestDeps } from './restDeps';
+import { registerContactsQuery } from './routes/contactsQuery';
+import { registerReports } from './routes/reports';
 import { registerSubscribers } from './routes/subscribers';
 import { registerTrackEvent } from './routes/trackEvent';
 import { registerTrackingEvents } from './routes/trackingEvents';
@@ -75,6 +77,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       registerTrackEvent(api, options);
       registerTrackingEvents(api, options);
       registerSubscribers(api, options);
+      registerContactsQuery(api, options);
+      registerReports(api, options);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: REST_PREFIX },

@@ -9,7 +9,12 @@ describe('start-up migrations', () => {
         [1, 2, 3].map(() => createEventTracking({ databaseUrl: testDatabaseUrl(), schema, logger: silentLogger, poolSize: 2 })),
       );
       const applied = await runtimes[0].dataSource.query(`SELECT name FROM "${schema}".migrations`);
-      expect(applied).toEqual([{ name: 'CreateTrackingTables1764115200000' }, { name: 'CreateApiCredentials1764201600000' }]);
+      expect(applied).toEqual([
+        { name: 'CreateTrackingTables1764115200000' },
+        { name: 'CreateApiCredentials1764201600000' },
+        { name: 'AddFilterIndexes1764288000000' },
+        { name: 'CreateAutomationRuns1764374400000' },
+      ]);
       await Promise.all(runtimes.map((rt) => rt.close()));
     } finally {
       await dropSchema(schema);
@@ -29,7 +34,8 @@ describe('start-up migrations', () => {
       );
       const fks: Array<{ confdeltype: string }> = await rt.dataSource.query(
         `SELECT c.confdeltype FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-          WHERE n.nspname = $1 AND c.contype = 'f'`,
+           JOIN pg_class t ON t.oid = c.conrelid
+          WHERE n.nspname = $1 AND c.contype = 'f' AND t.relname = 'fc_event_tracking'`,
         [schema],
       );
       expect(fks).toEqual([{ confdeltype: 'c' }]); // c = ON DELETE CASCADE

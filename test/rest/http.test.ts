@@ -144,6 +144,8 @@ describe('REST: auth, errors, contacts, OpenAPI', () => {
         'POST /wp-json/fluent-crm/v2/subscribers',
         'GET /wp-json/fluent-crm/v2/subscribers/{id}',
         'DELETE /wp-json/fluent-crm/v2/subscribers/{id}',
+        'GET /wp-json/fluent-crm/v2/subscribers',
+        'GET /wp-json/fluent-crm/v2/reports/ajax-options',
       ].sort(),
     );
   });

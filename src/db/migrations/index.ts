@@ -1,5 +1,12 @@
 import { CreateTrackingTables1764115200000 } from './1764115200000-CreateTrackingTables';
 import { CreateApiCredentials1764201600000 } from './1764201600000-CreateApiCredentials';
+import { AddFilterIndexes1764288000000 } from './1764288000000-AddFilterIndexes';
+import { CreateAutomationRuns1764374400000 } from './1764374400000-CreateAutomationRuns';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
-export const migrations = [CreateTrackingTables1764115200000, CreateApiCredentials1764201600000];
+export const migrations = [
+  CreateTrackingTables1764115200000,
+  CreateApiCredentials1764201600000,
+  AddFilterIndexes1764288000000,
+  CreateAutomationRuns1764374400000,
+];

@@ -1,0 +1,11 @@
+export { createAutomations, AUTOMATION_NAMESPACE_PREFIX } from './automations';
+export type { Automations, AutomationsDeps } from './automations';
+export type { EventRecordedTrigger } from './definition';
+export type { AutomationHandler, AutomationRun } from './handler';
+export { addEventAction } from './addEvent';
+export type { AddEventData, EventTrackerHost } from './addEvent';
+export { AutomationFailedError } from './automationFailure';
+export { AutomationRunStore } from './runStore';
+export { automationRunsTable, RUN_STATUSES } from './runsTable';
+export type { RunStatus } from './runsTable';
+export { MAX_CHAIN_DEPTH } from './chainDepth';

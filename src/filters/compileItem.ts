@@ -1,0 +1,125 @@
+import { parseFilterMoment } from './filterDate';
+import { numericValueSql } from './filterNumber';
+import type { FilterItem } from './filterTypes';
+import { bind, containsPattern } from './sqlText';
+
+/** What an item's SQL refers to. The inner aliases are fixed; the contact alias is the caller's. */
+export interface ItemContext {
+  events: string;
+  contactAlias: string;
+  params: unknown[];
+  now: Date;
+}
+
+/** Aliases used inside the generated subqueries; a contact alias may not reuse them. */
+export const INNER_ALIASES = ['te', 'tk'] as const;
+
+const DAY_MS = 86_400_000;
+const SQL_COMPARE = { '=': '=', '!=': '<>', '<': '<', '>': '>' } as const;
+type Comparison = keyof typeof SQL_COMPARE;
+
+/**
+ * One item as a boolean SQL expression over the contact alias. Every condition is an EXISTS (or
+ * NOT EXISTS) on fc_event_tracking correlated by subscriber_id, which PostgreSQL plans as a semi-
+ * (anti-) join driven by the lower(event_key) / lower(title) indexes. Matching is case-insensitive:
+ * lower() on both sides, in SQL, so JavaScript's and the database's case rules never disagree.
+ */
+export function compileItem(item: FilterItem, ctx: ItemContext): string {
+  const property = item.source[1];
+  const p = (value: unknown) => bind(ctx.params, value);
+  const rows = (condition: string) =>
+    `EXISTS (SELECT 1 FROM ${ctx.events} te WHERE te.subscriber_id = ${ctx.contactAlias}.id AND ${condition})`;
+  const keyIs = () => `lower(te.event_key) = lower(${p(item.extra_value)}::text)`;
+  const value = item.value as string;
+
+  switch (property) {
+    case 'event_tracking_key': {
+      const keys = (item.value as string[]).map((key) => `lower(${p(key)}::text)`).join(', ');
+      const has = rows(`lower(te.event_key) IN (${keys})`);
+      return item.operator === 'not_in' ? `NOT ${has}` : has;
+    }
+    case 'event_tracking_key_count':
+      return hasOrHasNo(item.operator as Comparison, (op) => rows(`${keyIs()} AND te.counter ${op} ${p(value)}::numeric`));
+    case 'event_tracking_value':
+      if (item.operator === '<' || item.operator === '>') {
+        return rows(`${keyIs()} AND ${numericValueSql('te.value')} ${item.operator} ${p(value)}::numeric`);
+      }
+      return textCondition(item.operator, value, p, (condition) => rows(`${keyIs()} AND ${condition}`), 'te.value');
+    case 'event_tracking_title':
+      return textCondition(item.operator, value, p, rows, 'te.title');
+    case 'event_tracking_key_total_count':
+      return totalCount(item.operator as Comparison, value, (having) => perKey(ctx, p(item.extra_value), having), p);
+    case 'event_tracking_first_seen':
+      return perKey(ctx, p(item.extra_value), recency('min(te.created_at)', item, ctx.now, p));
+    case 'event_tracking_last_seen':
+      return perKey(ctx, p(item.extra_value), recency('max(te.updated_at)', item, ctx.now, p));
+  }
+}
+
+/** Our rule: `!=` means "has no row that is equal" (so contacts without events match), the rest "has a row that is". */
+function hasOrHasNo(operator: Comparison, rowsWhere: (sqlOperator: string) => string): string {
+  return operator === '!=' ? `NOT ${rowsWhere('=')}` : rowsWhere(SQL_COMPARE[operator]);
+}
+
+function textCondition(
+  operator: string,
+  value: string,
+  p: (value: unknown) => string,
+  rowsWhere: (condition: string) => string,
+  column: string,
+): string {
+  const contains = operator === 'contains' || operator === 'not_contains';
+  const condition = contains ? `lower(${column}) LIKE lower(${p(containsPattern(value))}::text)` : `lower(${column}) = lower(${p(value)}::text)`;
+  const has = rowsWhere(condition);
+  return operator === '!=' || operator === 'not_contains' ? `NOT ${has}` : has;
+}
+
+/**
+ * Contacts whose rows of one key, taken together, satisfy `having`. The grouped derived table
+ * (rather than a correlated aggregate) lets PostgreSQL aggregate the key's rows once and join.
+ */
+function perKey(ctx: ItemContext, keyParam: string, having: string): string {
+  return (
+    `EXISTS (SELECT 1 FROM (SELECT te.subscriber_id FROM ${ctx.events} te WHERE lower(te.event_key) = lower(${keyParam}::text)` +
+    ` GROUP BY te.subscriber_id HAVING ${having}) tk WHERE tk.subscriber_id = ${ctx.contactAlias}.id)`
+  );
+}
+
+/**
+ * sum(counter) across the key's titles; a contact without the key has a total of 0. When 0
+ * satisfies the comparison (`< 3`, `= 0`, `!= 5`) those contacts match too, so the condition is
+ * turned around: no group of the key's rows that fails it.
+ */
+function totalCount(operator: Comparison, value: string, groupsHaving: (having: string) => string, p: (value: unknown) => string): string {
+  const total = `sum(te.counter) ${SQL_COMPARE[operator]} ${p(value)}::numeric`;
+  return zeroSatisfies(operator, Number(value)) ? `NOT ${groupsHaving(`NOT (${total})`)}` : groupsHaving(total);
+}
+
+function zeroSatisfies(operator: Comparison, value: number): boolean {
+  switch (operator) {
+    case '=':
+      return value === 0;
+    case '!=':
+      return value !== 0;
+    case '<':
+      return 0 < value;
+    case '>':
+      return 0 > value;
+  }
+}
+
+/**
+ * `before` a day means before it starts, `after` a day means from the next one (as FluentCRM's
+ * date filters compare dates); with a time both are strict. `within_days` N: since now − N×24 h.
+ */
+function recency(aggregate: string, item: FilterItem, now: Date, p: (value: unknown) => string): string {
+  const value = item.value as string;
+  if (item.operator === 'within_days') {
+    return `${aggregate} >= ${p(new Date(now.getTime() - Number(value) * DAY_MS).toISOString())}::timestamptz`;
+  }
+  const moment = parseFilterMoment(value);
+  if (!moment) throw new TypeError(`unparsed date ${value}`); // parseFilterGroups checked it
+  if (item.operator === 'before') return `${aggregate} < ${p(moment.at.toISOString())}::timestamptz`;
+  if (moment.wholeDay) return `${aggregate} >= ${p(new Date(moment.at.getTime() + DAY_MS).toISOString())}::timestamptz`;
+  return `${aggregate} > ${p(moment.at.toISOString())}::timestamptz`;
+}

@@ -1,0 +1,45 @@
+/**
+ * FluentCRM's advanced-filter format, restricted to the event tracking properties. The parsed form
+ * keeps FluentCRM's shape (so it can be stored, sent back to a client and parsed again) with the
+ * value canonicalised: a list of keys for `in`/`not_in`, a non-empty string otherwise.
+ */
+
+export const FILTER_SOURCE = 'event_tracking';
+
+export const FILTER_PROPERTIES = [
+  'event_tracking_key',
+  'event_tracking_key_count',
+  'event_tracking_value',
+  'event_tracking_title',
+  'event_tracking_first_seen',
+  'event_tracking_last_seen',
+  'event_tracking_key_total_count',
+] as const;
+
+export type FilterProperty = (typeof FILTER_PROPERTIES)[number];
+
+export type FilterOperator =
+  | 'in'
+  | 'not_in'
+  | '='
+  | '!='
+  | '<'
+  | '>'
+  | 'contains'
+  | 'not_contains'
+  | 'before'
+  | 'after'
+  | 'within_days';
+
+/** One condition: `{"source":["event_tracking", PROPERTY], "operator", "value", "extra_value": EVENT_KEY}`. */
+export interface FilterItem {
+  source: [typeof FILTER_SOURCE, FilterProperty];
+  operator: FilterOperator;
+  /** The keys of `event_tracking_key`; a non-empty string for every other property. */
+  value: string | string[];
+  /** The event key, for the properties that compare one key's events. */
+  extra_value?: string;
+}
+
+/** The items of a group are ANDed; the groups are ORed. */
+export type FilterGroup = FilterItem[];

@@ -1,0 +1,11 @@
+/** Contact filters on tracked events (FluentCRM's advanced filter format), for listings and automation conditions. */
+export { compileFilterGroups } from './compileFilterGroups';
+export type { CompileFilterOptions } from './compileFilterGroups';
+export { parseFilterGroups, MAX_FILTER_ITEMS, MAX_KEYS_PER_ITEM, MAX_WITHIN_DAYS } from './parseFilterGroups';
+export { checkContactMatches } from './checkContact';
+export { FILTER_PROPERTIES, FILTER_SOURCE } from './filterTypes';
+export type { FilterGroup, FilterItem, FilterOperator, FilterProperty } from './filterTypes';
+export { ContactListing, LISTING_ALIAS } from './contactListing';
+export { contactSearchCondition } from './contactSearch';
+export { listEventKeyOptions } from './eventKeyOptions';
+export type { SelectOption } from './eventKeyOptions';
