@@ -17,6 +17,9 @@ import { AfterCommitHooks } from './tracking/afterCommitHooks';
 import { EventStore } from './tracking/eventStore';
 import { ContactResolver, type UserEmailResolver } from './tracking/resolveContact';
 import { Tracker } from './tracking/tracker';
+import { EventWriter } from './tracking/eventWriter';
+import { OutboxPoller } from './outbox/outboxPoller';
+import { OutboxStore } from './outbox/outboxStore';
 import type { DataSource } from 'typeorm';
 
 export interface EventTrackingOptions extends DatabaseOptions {
@@ -28,6 +31,12 @@ export interface EventTrackingOptions extends DatabaseOptions {
   resolveUserEmail?: UserEmailResolver;
   /** A registry to share with other code; by default the runtime creates its own. */
   hooks?: HookRegistry;
+  /** How long an idempotency key is remembered per contact, in hours (default 24, at least 24). */
+  idempotencyRetentionHours?: number;
+  /** Done-action delivery: claim lease and how often to look for undelivered rows. */
+  outbox?: { leaseMs?: number; pollIntervalMs?: number };
+  /** Test-only fault switches. */
+  testing?: { afterCommit?: () => void };
 }
 
 export interface EventTrackingRuntime {
@@ -56,19 +65,35 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const logger = options.logger ?? consoleLogger;
   const hooks = options.hooks ?? createHookRegistry();
 
+  const delivery = deliverySettings(options);
   const database = await openDatabase(options);
   const tables = tableNames(database.schema);
   const contacts = new ContactStore(database.dataSource, tables);
   const events = new EventStore(database.dataSource, tables);
   const actingUser = new ActingUserContext();
   const inFlight = new InFlight();
-  const tracker = new Tracker(
-    events,
-    new ContactResolver(contacts, options.resolveUserEmail),
+  const afterCommit = new AfterCommitHooks(hooks, logger);
+  const outboxStore = new OutboxStore(database.dataSource, tables);
+  const tracker = new Tracker({
+    writer: new EventWriter(database.dataSource, tables, delivery.leaseMs),
+    contacts: new ContactResolver(contacts, options.resolveUserEmail),
     actingUser,
-    new AfterCommitHooks(hooks, logger),
+    afterCommit,
+    outbox: outboxStore,
+    logger,
     timeZone,
-  );
+    afterCommitFault: options.testing?.afterCommit,
+  });
+  const poller = new OutboxPoller({
+    store: outboxStore,
+    afterCommit,
+    inFlight,
+    logger,
+    timeZone,
+    leaseMs: delivery.leaseMs,
+    intervalMs: delivery.pollIntervalMs,
+    retentionMs: delivery.retentionMs,
+  });
   const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger });
   const api = createApiAccessor({
     event_tracker: createEventTrackerApi({ tracker, events, contacts, inFlight, timeZone }),
@@ -84,6 +109,8 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     parseConditions: parseFilterGroups,
   });
 
+  poller.start();
+
   let closing: Promise<void> | undefined;
   return {
     hooks,
@@ -95,6 +122,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
       closing ??= (async () => {
         unregister();
         automations.close();
+        await poller.stop();
         await inFlight.drain();
         await database.close();
       })();
@@ -103,4 +131,19 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     database: { kind: database.kind, url: database.url, schema: database.schema },
     dataSource: database.dataSource,
   };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Checked at start-up: a bad setting fails here, not at the first event. */
+function deliverySettings(options: EventTrackingOptions): { leaseMs: number; pollIntervalMs: number; retentionMs: number } {
+  const hours = options.idempotencyRetentionHours ?? 24;
+  if (!Number.isFinite(hours) || hours < 24) throw new TypeError('idempotencyRetentionHours must be a number of hours, at least 24');
+  const leaseMs = options.outbox?.leaseMs ?? 60_000;
+  const pollIntervalMs = options.outbox?.pollIntervalMs ?? 5_000;
+  if (!Number.isSafeInteger(leaseMs) || leaseMs < 100) throw new TypeError('outbox.leaseMs must be a whole number of milliseconds, at least 100');
+  if (!Number.isSafeInteger(pollIntervalMs) || pollIntervalMs < 50) {
+    throw new TypeError('outbox.pollIntervalMs must be a whole number of milliseconds, at least 50');
+  }
+  return { leaseMs, pollIntervalMs, retentionMs: hours * HOUR_MS };
 }

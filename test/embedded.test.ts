@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { migrations } from '../src/db/migrations';
 
 const ROOT = join(__dirname, '..');
+const ALL_MIGRATIONS = migrations.map((migration) => migration.name);
 const SCRIPT = join(__dirname, 'fixtures', 'embeddedProcess.ts');
 
 /** Runs the fixture in a fresh Node process without DATABASE_URL, so the embedded database starts. */
@@ -40,7 +42,7 @@ describe('embedded database (no DATABASE_URL)', () => {
       kind: 'embedded',
       counter: '1',
       total: 1,
-      migrations: ['CreateTrackingTables1764115200000', 'CreateApiCredentials1764201600000', 'AddFilterIndexes1764288000000', 'CreateAutomationRuns1764374400000'],
+      migrations: ALL_MIGRATIONS,
     });
   });
 
@@ -58,7 +60,7 @@ describe('embedded database (no DATABASE_URL)', () => {
         kind: 'embedded',
         counter: '2',
         total: 1,
-        migrations: ['CreateTrackingTables1764115200000', 'CreateApiCredentials1764201600000', 'AddFilterIndexes1764288000000', 'CreateAutomationRuns1764374400000'],
+        migrations: ALL_MIGRATIONS,
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

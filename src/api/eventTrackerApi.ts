@@ -1,9 +1,15 @@
-import { FcrmError } from '../errors';
+import { FcrmError, type ErrorCode } from '../errors';
 import type { ContactStore } from '../contacts/contactStore';
 import { parsePageParams } from '../pagination/pageParams';
 import { buildPaginator, type Paginator } from '../pagination/paginator';
 import { toDatabaseId } from '../tracking/contactReference';
-import { toEventListItem, type TrackedEventListItem, type TrackedEventRecord } from '../tracking/eventRecord';
+import {
+  toEventListItem,
+  toOccurrenceRecord,
+  type OccurrenceRecord,
+  type TrackedEventListItem,
+  type TrackedEventRecord,
+} from '../tracking/eventRecord';
 import type { EventStore } from '../tracking/eventStore';
 import type { Tracker } from '../tracking/tracker';
 import type { InFlight } from '../runtime/inFlight';
@@ -20,6 +26,10 @@ export interface TrackEventData {
   subscriber_id?: string | number;
   /** An already loaded contact (in-process callers only). */
   subscriber?: { id: number | string };
+  /** Applied once per contact within the retention window (default 24 h): retries are safe. */
+  idempotency_key?: string;
+  /** When it happened (ISO 8601); default now. Recorded in the event's history. */
+  occurred_at?: string | Date;
   [key: string]: unknown;
 }
 
@@ -31,9 +41,21 @@ export interface GetEventsOptions {
 }
 
 /** `api('event_tracker')`: FluentCRM's `FluentCrmApi('event_tracker')`. */
+/** One result of `trackMany`, in input order. */
+export type BatchResult =
+  | { index: number; id: number; replayed?: true }
+  | { index: number; error_code: ErrorCode; message: string };
+
 export interface EventTrackerApi {
   /** Resolves to the stored row or rejects with an FcrmError (`code`, `message`). */
   track(data: TrackEventData | Record<string, unknown>, fireDone?: boolean): Promise<TrackedEventRecord>;
+  /**
+   * Up to 1,000 events in one statement; valid items are stored even when others fail. Rejects
+   * (FcrmError `invalid_data`) only when `events` is not an array of at most 1,000 items.
+   */
+  trackMany(events: unknown[], fireDone?: boolean): Promise<BatchResult[]>;
+  /** An event's history (every occurrence), newest first, in the paginator shape. */
+  getOccurrences(subscriberId: number | string, eventId: number | string, options?: GetEventsOptions): Promise<Paginator<OccurrenceRecord>>;
   /** A contact's events, newest first, in FluentCRM's paginator (the REST route sends this object). */
   getEvents(subscriberId: number | string, options?: GetEventsOptions): Promise<Paginator<TrackedEventListItem>>;
 }
@@ -51,6 +73,29 @@ export function createEventTrackerApi(deps: {
     async track(data, fireDone = false) {
       const { event } = await deps.inFlight.run(() => deps.tracker.track(data, fireDone === true));
       return event;
+    },
+
+    async trackMany(items, fireDone = false) {
+      const results = await deps.inFlight.run(() => deps.tracker.trackMany(items, fireDone === true));
+      return results.map((result, index): BatchResult => {
+        if ('error' in result) return { index, error_code: result.error.code, message: result.error.message };
+        return result.replayed ? { index, id: result.event.id, replayed: true } : { index, id: result.event.id };
+      });
+    },
+
+    async getOccurrences(subscriberId, eventId, options = {}) {
+      const { page, perPage } = parsePageParams(options);
+      const id = toDatabaseId(subscriberId);
+      const event = toDatabaseId(eventId);
+      const found = id && event ? await deps.events.occurrencesPage(id, event, perPage, (page - 1) * perPage) : null;
+      if (!found) throw new FcrmError('not_found', `No tracked event ${String(eventId)} for contact ${String(subscriberId)}`);
+      return buildPaginator({
+        data: found.rows.map((row) => toOccurrenceRecord(row, deps.timeZone)),
+        total: found.total,
+        page,
+        perPage,
+        path: options.path ?? `${DEFAULT_EVENTS_PATH.replace('{id}', id!)}/${event}/occurrences`,
+      });
     },
 
     async getEvents(subscriberId, options = {}) {

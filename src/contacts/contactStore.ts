@@ -18,6 +18,15 @@ export class ContactStore {
     return first(await this.db.query(this.sql.byId, [id]));
   }
 
+  /** Several contacts in one query (a batch's); unknown ids are simply absent. */
+  async findByIds(ids: string[]): Promise<ContactRow[]> {
+    return ids.length === 0 ? [] : this.db.query(this.sql.byIds, [ids]);
+  }
+
+  async findByEmails(emails: string[]): Promise<ContactRow[]> {
+    return emails.length === 0 ? [] : this.db.query(this.sql.byEmails, [emails.map((email) => email.trim())]);
+  }
+
   async findByEmail(email: string): Promise<ContactRow | null> {
     return first(await this.db.query(this.sql.byEmail, [email.trim()]));
   }
@@ -54,6 +63,8 @@ function contactSql(table: string) {
   return {
     byId: `SELECT * FROM ${table} WHERE id = $1`,
     byEmail: `SELECT * FROM ${table} WHERE lower(email) = lower($1)`,
+    byIds: `SELECT * FROM ${table} WHERE id = ANY($1::bigint[])`,
+    byEmails: `SELECT * FROM ${table} WHERE lower(email) = ANY(SELECT lower(x) FROM unnest($1::text[]) AS x)`,
     byUser: `SELECT * FROM ${table}
               WHERE user_id = $1 OR ($2::text IS NOT NULL AND lower(email) = lower($2::text))
               ORDER BY (user_id IS NOT DISTINCT FROM $1::bigint) DESC, id

@@ -8,9 +8,22 @@ export interface TableNames {
   schema: string;
   subscribers: string;
   events: string;
+  /** Every tracked occurrence (append-only history). */
+  occurrences: string;
+  /** Idempotency keys applied within the retention window. */
+  idempotencyKeys: string;
+  /** Done actions waiting to be (or already) delivered. */
+  outbox: string;
 }
 
 export function tableNames(schema: string): TableNames {
   const s = quoteIdent(schema);
-  return { schema, subscribers: `${s}."fc_subscribers"`, events: `${s}."fc_event_tracking"` };
+  return {
+    schema,
+    subscribers: `${s}."fc_subscribers"`,
+    events: `${s}."fc_event_tracking"`,
+    occurrences: `${s}."fc_event_occurrences"`,
+    idempotencyKeys: `${s}."fc_event_idempotency_keys"`,
+    outbox: `${s}."fc_event_outbox"`,
+  };
 }

@@ -5,10 +5,21 @@ import { describeError, type Logger } from '../runtime/logger';
 import type { TrackedEventRecord } from './eventRecord';
 
 /**
- * Fires the hooks that follow a committed event: `fluent_crm/event_tracked` always, then
- * `fluent_crm/track_event_activity_done` when asked. Each listener runs even if an earlier one
- * failed; a failure is logged and announced on `fluent_crm/listener_failed(error, hookName)`, never
- * thrown back, so it can neither undo the stored row nor silence the other listeners.
+ * Identifies one delivery of a done action (its outbox row). Delivery is at least once, so a
+ * listener that must not act twice remembers the ids it has handled.
+ */
+export interface Delivery {
+  id: string;
+  /** 1 for the writer's own dispatch; more when the recovery poller delivers it again. */
+  attempt: number;
+}
+
+/**
+ * Fires the hooks that follow a committed event: `fluent_crm/event_tracked(event, subscriber)`
+ * for a new occurrence, and `fluent_crm/track_event_activity_done(event, subscriber, delivery)`
+ * for a done action. Each listener runs even if an earlier one failed; a failure is logged and
+ * announced on `fluent_crm/listener_failed(error, hookName)`, never thrown back, so it can neither
+ * undo the stored row nor silence the other listeners.
  */
 export class AfterCommitHooks {
   constructor(
@@ -16,7 +27,15 @@ export class AfterCommitHooks {
     private readonly logger: Logger,
   ) {}
 
-  async fire(event: TrackedEventRecord, subscriber: ContactRecord, fireDone: boolean): Promise<void> {
+  tracked(event: TrackedEventRecord, subscriber: ContactRecord): Promise<void> {
+    return this.isolated(HOOKS.EVENT_TRACKED, event, subscriber);
+  }
+
+  done(event: TrackedEventRecord, subscriber: ContactRecord, delivery: Delivery): Promise<void> {
+    return this.isolated(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, subscriber, delivery);
+  }
+
+  private async isolated(hook: string, ...args: unknown[]): Promise<void> {
     const reports: Array<Promise<void>> = [];
     const onError = (error: unknown, hookName: string): void => {
       this.logger.error({ hook: hookName, ...describeError(error) }, 'A hook listener failed');
@@ -25,8 +44,7 @@ export class AfterCommitHooks {
         reports.push(this.hooks.doActionIsolated(HOOKS.LISTENER_FAILED, onError, error, hookName));
       }
     };
-    await this.hooks.doActionIsolated(HOOKS.EVENT_TRACKED, onError, event, subscriber);
-    if (fireDone) await this.hooks.doActionIsolated(HOOKS.TRACK_EVENT_ACTIVITY_DONE, onError, event, subscriber);
+    await this.hooks.doActionIsolated(hook, onError, ...args);
     await Promise.all(reports);
   }
 }

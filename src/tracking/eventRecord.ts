@@ -69,3 +69,46 @@ export function toEventListItem(row: EventRow, timeZone: string): TrackedEventLi
     created_by: String(record.created_by),
   };
 }
+
+/** One tracked occurrence (history row): when it happened and what it carried. */
+export interface OccurrenceRecord {
+  id: number;
+  event_id: number;
+  subscriber_id: number;
+  /** The event's counter after this occurrence. */
+  counter: number;
+  value: string;
+  provider: string;
+  created_by: number;
+  idempotency_key: string | null;
+  occurred_at: string;
+  created_at: string;
+}
+
+export interface OccurrenceRow {
+  id: string;
+  event_id: string;
+  subscriber_id: string;
+  counter: number;
+  value: string;
+  provider: string;
+  created_by: string | null;
+  idempotency_key: string | null;
+  occurred_at: Date;
+  created_at: Date;
+}
+
+export function toOccurrenceRecord(row: OccurrenceRow, timeZone: string): OccurrenceRecord {
+  return {
+    id: Number(row.id),
+    event_id: Number(row.event_id),
+    subscriber_id: Number(row.subscriber_id),
+    counter: Number(row.counter),
+    value: row.value,
+    provider: row.provider,
+    created_by: Number(row.created_by ?? 0),
+    idempotency_key: row.idempotency_key,
+    occurred_at: formatDateTime(row.occurred_at, timeZone),
+    created_at: formatDateTime(row.created_at, timeZone),
+  };
+}

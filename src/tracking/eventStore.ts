@@ -1,17 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { TableNames } from '../db/tableNames';
-import type { EventRow } from './eventRecord';
+import type { EventRow, OccurrenceRow } from './eventRecord';
 
-export interface EventToStore {
-  subscriberId: string;
-  createdBy: number;
-  provider: string;
-  eventKey: string;
-  title: string;
-  value: string;
-}
-
-/** Every query on fc_event_tracking, parameterised, in one place. */
+/** The reading queries on fc_event_tracking and its history, parameterised, in one place (writes: EventWriter). */
 export class EventStore {
   private readonly sql: ReturnType<typeof eventSql>;
 
@@ -19,24 +10,7 @@ export class EventStore {
     private readonly db: DataSource,
     tables: TableNames,
   ) {
-    this.sql = eventSql(tables.events);
-  }
-
-  /**
-   * The one atomic statement behind every tracking call: insert the event, or, when the contact
-   * already has this event_key + title (case-insensitively), count it and take the new value.
-   * The first stored title, key, provider and created_by stay.
-   */
-  async upsert(event: EventToStore): Promise<EventRow> {
-    const rows: EventRow[] = await this.db.query(this.sql.upsert, [
-      event.subscriberId,
-      event.createdBy,
-      event.provider,
-      event.eventKey,
-      event.title,
-      event.value,
-    ]);
-    return rows[0];
+    this.sql = eventSql(tables);
   }
 
   /** One page of a contact's events, newest id first, and the contact's total. */
@@ -47,17 +21,30 @@ export class EventStore {
     ]);
     return { rows, total: Number(counted[0].total) };
   }
+
+  /** One page of an event's occurrences (history), newest first, or null when the contact has no such event. */
+  async occurrencesPage(
+    subscriberId: string,
+    eventId: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: OccurrenceRow[]; total: number } | null> {
+    const owner: unknown[] = await this.db.query(this.sql.eventOf, [eventId, subscriberId]);
+    if (owner.length === 0) return null;
+    const [rows, counted] = await Promise.all([
+      this.db.query(this.sql.occurrences, [eventId, limit, offset]) as Promise<OccurrenceRow[]>,
+      this.db.query(this.sql.countOccurrences, [eventId]) as Promise<Array<{ total: string }>>,
+    ]);
+    return { rows, total: Number(counted[0].total) };
+  }
 }
 
-function eventSql(table: string) {
+function eventSql(tables: TableNames) {
+  const table = tables.events;
   return {
-    upsert: `INSERT INTO ${table} AS e (subscriber_id, counter, created_by, provider, event_key, title, value)
-             VALUES ($1, 1, $2, $3, $4, $5, $6)
-             ON CONFLICT (subscriber_id, lower(event_key), lower(title)) DO UPDATE SET
-               counter    = e.counter + 1,
-               value      = EXCLUDED.value,
-               updated_at = now()
-             RETURNING *`,
+    eventOf: `SELECT 1 FROM ${table} WHERE id = $1 AND subscriber_id = $2`,
+    occurrences: `SELECT * FROM ${tables.occurrences} WHERE event_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`,
+    countOccurrences: `SELECT count(*) AS total FROM ${tables.occurrences} WHERE event_id = $1`,
     page: `SELECT * FROM ${table} WHERE subscriber_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`,
     count: `SELECT count(*) AS total FROM ${table} WHERE subscriber_id = $1`,
   };

@@ -1,5 +1,6 @@
 import { contactReferenceOf, type ContactReference } from './contactReference';
 import { MESSAGES, FcrmError } from '../errors';
+import { idempotencyKeyOf, occurredAtOf } from './extraFields';
 import { cutToCharacters, LIMITS } from './limits';
 import { normalizeValue } from './normalizeValue';
 import { sanitizeTextField } from './sanitize';
@@ -11,6 +12,10 @@ export interface NormalizedEvent {
   provider: string;
   value: string;
   contact: ContactReference;
+  /** Applied once per contact within the retention window. */
+  idempotencyKey: string | null;
+  /** When it happened (history); null means now. */
+  occurredAt: Date | null;
 }
 
 export interface NormalizeOptions {
@@ -32,6 +37,8 @@ export function normalizeTrackInput(data: unknown, options: NormalizeOptions): N
     provider: providerText(input),
     value: normalizeValue(input.value),
     contact: contactReferenceOf(input, options.allowSubscriberObject),
+    idempotencyKey: idempotencyKeyOf(input.idempotency_key),
+    occurredAt: occurredAtOf(input.occurred_at),
   };
 }
 

@@ -5,6 +5,10 @@ import { FcrmError, MESSAGES } from '../errors';
 import type { ContactReference } from './contactReference';
 
 /** A host's way from a user id to that user's e-mail (WordPress: the user's `user_email`). */
+function distinct(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
 export type UserEmailResolver = (userId: number) => Promise<string | null | undefined> | string | null | undefined;
 
 /**
@@ -18,25 +22,43 @@ export class ContactResolver {
   ) {}
 
   async resolve(reference: ContactReference, actingUser: ActingUser | undefined): Promise<ContactRow> {
-    const row = await this.lookup(reference, actingUser);
-    if (row) return row;
-    const message = reference.kind === 'current' ? MESSAGES.currentSubscriberNotFound : MESSAGES.subscriberNotFound;
-    throw new FcrmError('subscriber_not_found', message);
+    const [row] = await this.resolveMany([reference], actingUser);
+    if (row instanceof FcrmError) throw row;
+    return row;
   }
 
-  private async lookup(reference: ContactReference, actingUser: ActingUser | undefined): Promise<ContactRow | null> {
-    switch (reference.kind) {
-      case 'subscriberId':
-        return this.contacts.findById(reference.id);
-      case 'email':
-        return this.contacts.findByEmail(reference.email);
-      case 'userId':
-        return this.byUser(reference.userId);
-      case 'current':
-        return this.current(actingUser);
-      case 'unresolvable':
-        return null;
-    }
+  /**
+   * A batch's contacts with one query per kind of identifier (ids, e-mails) rather than one per
+   * item; user ids and the current contact are looked up once per distinct value.
+   */
+  async resolveMany(references: ContactReference[], actingUser: ActingUser | undefined): Promise<Array<ContactRow | FcrmError>> {
+    const ids = distinct(references.flatMap((r) => (r.kind === 'subscriberId' ? [r.id] : [])));
+    const emails = distinct(references.flatMap((r) => (r.kind === 'email' ? [r.email.toLowerCase()] : [])));
+    const [byId, byEmail] = await Promise.all([this.contacts.findByIds(ids), this.contacts.findByEmails(emails)]);
+    const idIndex = new Map(byId.map((row) => [String(row.id), row]));
+    const emailIndex = new Map(byEmail.map((row) => [row.email.toLowerCase(), row]));
+    const others = new Map<string, Promise<ContactRow | null>>();
+    const once = (key: string, find: () => Promise<ContactRow | null>) => {
+      if (!others.has(key)) others.set(key, find());
+      return others.get(key)!;
+    };
+    return Promise.all(
+      references.map(async (reference) => {
+        let row: ContactRow | null | undefined;
+        if (reference.kind === 'subscriberId') row = idIndex.get(reference.id);
+        else if (reference.kind === 'email') row = emailIndex.get(reference.email.toLowerCase());
+        else if (reference.kind === 'userId') row = await once(`user:${reference.userId}`, () => this.byUser(reference.userId));
+        else if (reference.kind === 'current') row = await once('current', () => this.current(actingUser));
+        if (row) return row;
+        const message = reference.kind === 'current' ? MESSAGES.currentSubscriberNotFound : MESSAGES.subscriberNotFound;
+        return new FcrmError('subscriber_not_found', message);
+      }),
+    );
+  }
+
+  /** Which of these contact ids still exist. */
+  async existingIds(ids: string[]): Promise<Set<string>> {
+    return new Set((await this.contacts.findByIds([...new Set(ids)])).map((row) => String(row.id)));
   }
 
   private async byUser(userId: string): Promise<ContactRow | null> {

@@ -2,6 +2,7 @@ import { CreateTrackingTables1764115200000 } from './1764115200000-CreateTrackin
 import { CreateApiCredentials1764201600000 } from './1764201600000-CreateApiCredentials';
 import { AddFilterIndexes1764288000000 } from './1764288000000-AddFilterIndexes';
 import { CreateAutomationRuns1764374400000 } from './1764374400000-CreateAutomationRuns';
+import { AddEventHistoryAndOutbox1764460800000 } from './1764460800000-AddEventHistoryAndOutbox';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   CreateApiCredentials1764201600000,
   AddFilterIndexes1764288000000,
   CreateAutomationRuns1764374400000,
+  AddEventHistoryAndOutbox1764460800000,
 ];

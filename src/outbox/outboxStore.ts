@@ -1,0 +1,80 @@
+import type { DataSource } from 'typeorm';
+import type { ContactRow } from '../contacts/contactRecord';
+import type { TableNames } from '../db/tableNames';
+import type { EventRow } from '../tracking/eventRecord';
+
+/** An outbox row claimed for delivery, with what its listeners receive. */
+export interface ClaimedDelivery {
+  outboxId: string;
+  attempt: number;
+  /** The event as the occurrence left it (its counter and value). */
+  event: EventRow;
+  contact: ContactRow;
+}
+
+/** Every query on fc_event_outbox and the retention clean-up, in one place. */
+export class OutboxStore {
+  private readonly sql: ReturnType<typeof outboxSql>;
+
+  constructor(
+    private readonly db: DataSource,
+    tables: TableNames,
+  ) {
+    this.sql = outboxSql(tables);
+  }
+
+  async markDelivered(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.db.query(this.sql.markDelivered, [ids]);
+  }
+
+  /**
+   * Claims undelivered rows whose lease has run out (their writer died, or never dispatched), so
+   * each is delivered by exactly one process: SKIP LOCKED lets concurrent pollers take disjoint
+   * rows, and the lease keeps a claimed row from being taken again while it is delivered.
+   */
+  async claimExpired(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const rows: Array<EventRow & { outbox_id: string; attempts: number; item_counter: number; item_value: string; contact: ContactRow }> =
+      await this.db.query(this.sql.claimExpired, [limit, leaseMs]);
+    return rows.map(({ outbox_id, attempts, item_counter, item_value, contact, ...event }) => ({
+      outboxId: String(outbox_id),
+      attempt: attempts,
+      event: { ...event, counter: item_counter, value: item_value, created_at: new Date(event.created_at), updated_at: new Date(event.updated_at) },
+      contact: { ...contact, created_at: new Date(contact.created_at), updated_at: new Date(contact.updated_at) },
+    }));
+  }
+
+  /** Forgets delivered rows and idempotency keys older than the retention window. */
+  async purge(retentionMs: number): Promise<void> {
+    await this.db.query(this.sql.purgeDelivered, [retentionMs]);
+    await this.db.query(this.sql.purgeKeys, [retentionMs]);
+  }
+}
+
+function outboxSql(t: TableNames) {
+  const ago = (param: string) => `now() - make_interval(secs => ${param}::double precision / 1000)`;
+  return {
+    markDelivered: `UPDATE ${t.outbox} SET delivered_at = now() WHERE id = ANY($1::bigint[]) AND delivered_at IS NULL`,
+    claimExpired: `
+      WITH due AS (
+        SELECT id FROM ${t.outbox}
+        WHERE delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+        ORDER BY id
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED
+      ),
+      claimed AS (
+        UPDATE ${t.outbox} b
+        SET attempts = b.attempts + 1, claimed_until = now() + make_interval(secs => $2::double precision / 1000)
+        FROM due WHERE b.id = due.id
+        RETURNING b.id, b.event_id, b.occurrence_id, b.attempts
+      )
+      SELECT e.*, c.id AS outbox_id, c.attempts, o.counter AS item_counter, o.value AS item_value, to_jsonb(s) AS contact
+      FROM claimed c
+      JOIN ${t.events} e ON e.id = c.event_id
+      JOIN ${t.occurrences} o ON o.id = c.occurrence_id
+      JOIN ${t.subscribers} s ON s.id = e.subscriber_id
+      ORDER BY c.id`,
+    purgeDelivered: `DELETE FROM ${t.outbox} WHERE delivered_at < ${ago('$1')}`,
+    purgeKeys: `DELETE FROM ${t.idempotencyKeys} WHERE created_at < ${ago('$1')}`,
+  };
+}

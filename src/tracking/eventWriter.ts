@@ -1,0 +1,205 @@
+import type { DataSource } from 'typeorm';
+import type { TableNames } from '../db/tableNames';
+import type { EventRow } from './eventRecord';
+
+/** One event to store, its contact already resolved. */
+export interface EventWrite {
+  subscriberId: string;
+  createdBy: number;
+  provider: string;
+  eventKey: string;
+  title: string;
+  value: string;
+  /** When it happened; null means now. */
+  occurredAt: Date | null;
+  idempotencyKey: string | null;
+  /** Record a done action for it in the outbox. */
+  fireDone: boolean;
+}
+
+/** What one write produced: the event row as this write left it for this item. */
+export interface WrittenEvent {
+  /** The event row, with `counter` and `value` as this item's increment produced them. */
+  row: EventRow;
+  occurrenceId: string;
+  /** The outbox row of its done action (already claimed by this process), when asked for. */
+  outboxId: string | null;
+}
+
+/** An item whose idempotency key was already applied: the result of the first application. */
+export interface ReplayedEvent {
+  row: EventRow;
+  occurrenceId: string;
+  replayed: true;
+}
+
+export type WriteOutcome = (WrittenEvent & { replayed?: false }) | ReplayedEvent;
+
+/**
+ * The one statement every tracked event goes through, for one item or a thousand:
+ *  1. claim the idempotency keys (a key already claimed by this contact is skipped, atomically);
+ *  2. pre-aggregate repeats of one (contact, key, title) so the upsert touches each row once;
+ *  3. insert the events, or count them: counter = counter + n, value = the last item's value;
+ *  4. append one occurrence per item, numbered with the counter that item produced;
+ *  5. record done actions in the outbox, claimed by the writer for immediate dispatch.
+ * One statement is one transaction: either all of it is stored, or nothing. Rows are locked in a
+ * fixed order (contact, key, title) so concurrent batches cannot deadlock each other.
+ */
+export class EventWriter {
+  private readonly sql: { write: string; replay: string };
+
+  constructor(
+    private readonly db: DataSource,
+    tables: TableNames,
+    /** How long the writer owns a done action before the recovery poller may take it. */
+    private readonly outboxLeaseMs: number,
+  ) {
+    this.sql = { write: writeSql(tables), replay: replaySql(tables) };
+  }
+
+  /** Outcomes in input order. Items repeating an earlier item's idempotency key replay its result. */
+  async write(items: EventWrite[]): Promise<WriteOutcome[]> {
+    const firstOfKey = new Map<string, number>();
+    const duplicateOf = items.map((item, index) => {
+      if (!item.idempotencyKey) return -1;
+      const id = claimKey(item.subscriberId, item.idempotencyKey);
+      const first = firstOfKey.get(id);
+      if (first === undefined) firstOfKey.set(id, index);
+      return first ?? -1;
+    });
+    const unique = items.map((item, index) => ({ item, index })).filter(({ index }) => duplicateOf[index] === -1);
+
+    const rows: Array<EventRow & { idx: number; item_counter: number; item_value: string; occurrence_id: string; outbox_id: string | null }> =
+      await this.db.query(this.sql.write, [
+        unique.map(({ index }) => index),
+        unique.map(({ item }) => item.subscriberId),
+        unique.map(({ item }) => item.createdBy),
+        unique.map(({ item }) => item.provider),
+        unique.map(({ item }) => item.eventKey),
+        unique.map(({ item }) => item.title),
+        unique.map(({ item }) => item.value),
+        unique.map(({ item }) => item.occurredAt?.toISOString() ?? null),
+        unique.map(({ item }) => item.idempotencyKey),
+        unique.map(({ item }) => item.fireDone),
+        this.outboxLeaseMs,
+      ]);
+
+    const outcomes: Array<WriteOutcome | undefined> = new Array(items.length);
+    for (const { idx, item_counter, item_value, occurrence_id, outbox_id, ...row } of rows) {
+      outcomes[idx] = {
+        row: { ...row, counter: item_counter, value: item_value },
+        occurrenceId: String(occurrence_id),
+        outboxId: outbox_id === null ? null : String(outbox_id),
+      };
+    }
+    const replays = unique.filter(({ index }) => outcomes[index] === undefined);
+    if (replays.length > 0) await this.replay(replays, outcomes);
+    return outcomes.map((outcome, index) => outcome ?? outcomes[duplicateOf[index]]!);
+  }
+
+  /** The first application's results, for keys another call had already claimed. */
+  private async replay(pending: Array<{ item: EventWrite; index: number }>, outcomes: Array<WriteOutcome | undefined>): Promise<void> {
+    const rows: Array<EventRow & { occurrence_id: string; item_counter: number; item_value: string; replayed_key: string }> =
+      await this.db.query(this.sql.replay, [
+        pending.map(({ item }) => item.subscriberId),
+        pending.map(({ item }) => item.idempotencyKey),
+      ]);
+    const byKey = new Map(rows.map(({ replayed_key, occurrence_id, item_counter, item_value, ...row }) => [
+      claimKey(String(row.subscriber_id), replayed_key),
+      { row: { ...row, counter: item_counter, value: item_value }, occurrenceId: String(occurrence_id), replayed: true as const },
+    ]));
+    for (const { item, index } of pending) {
+      const replayed = byKey.get(claimKey(item.subscriberId, item.idempotencyKey!));
+      // A claim without an occurrence cannot happen (both are written by one statement); if the key
+      // was claimed by a call that then failed, its claim was rolled back with it.
+      if (!replayed) throw new Error(`idempotency key ${item.idempotencyKey} is claimed but has no occurrence`);
+      outcomes[index] = replayed;
+    }
+  }
+}
+
+function claimKey(subscriberId: string, idempotencyKey: string): string {
+  return `${subscriberId}\u0000${idempotencyKey}`;
+}
+
+function writeSql(t: TableNames): string {
+  return `
+WITH input AS (
+  SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::timestamptz[], $9::text[], $10::boolean[])
+    AS i(idx, subscriber_id, created_by, provider, event_key, title, value, occurred_at, idempotency_key, fire_done)
+),
+claimed AS (
+  INSERT INTO ${t.idempotencyKeys} (subscriber_id, idempotency_key)
+  SELECT subscriber_id, idempotency_key FROM input WHERE idempotency_key IS NOT NULL
+  ORDER BY subscriber_id, idempotency_key
+  ON CONFLICT DO NOTHING
+  RETURNING subscriber_id, idempotency_key
+),
+accepted AS (
+  SELECT i.* FROM input i
+  WHERE i.idempotency_key IS NULL
+     OR EXISTS (SELECT 1 FROM claimed c WHERE c.subscriber_id = i.subscriber_id AND c.idempotency_key = i.idempotency_key)
+),
+grouped AS (
+  SELECT subscriber_id, lower(event_key) AS lk, lower(title) AS lt,
+         (array_agg(event_key ORDER BY idx))[1] AS event_key,
+         (array_agg(title ORDER BY idx))[1] AS title,
+         (array_agg(provider ORDER BY idx))[1] AS provider,
+         (array_agg(created_by ORDER BY idx))[1] AS created_by,
+         (array_agg(value ORDER BY idx DESC))[1] AS value,
+         count(*)::int AS n
+  FROM accepted
+  GROUP BY subscriber_id, lower(event_key), lower(title)
+),
+up AS (
+  INSERT INTO ${t.events} AS e (subscriber_id, counter, created_by, provider, event_key, title, value)
+  SELECT subscriber_id, n, created_by, provider, event_key, title, value FROM grouped
+  ORDER BY subscriber_id, lk, lt
+  ON CONFLICT (subscriber_id, lower(event_key), lower(title)) DO UPDATE SET
+    counter    = e.counter + EXCLUDED.counter,
+    value      = EXCLUDED.value,
+    updated_at = now()
+  RETURNING e.*
+),
+numbered AS (
+  SELECT a.idx, a.subscriber_id, a.created_by, a.provider, a.value, a.occurred_at, a.idempotency_key, a.fire_done,
+         up.id AS event_id,
+         up.counter - (row_number() OVER (PARTITION BY up.id ORDER BY a.idx DESC) - 1)::int AS item_counter
+  FROM accepted a
+  JOIN up ON up.subscriber_id = a.subscriber_id
+         AND lower(up.event_key) = lower(a.event_key)
+         AND lower(up.title) = lower(a.title)
+),
+occ AS (
+  INSERT INTO ${t.occurrences} (event_id, subscriber_id, counter, value, provider, created_by, idempotency_key, occurred_at)
+  SELECT event_id, subscriber_id, item_counter, value, provider, created_by, idempotency_key, COALESCE(occurred_at, now())
+  FROM numbered
+  ORDER BY idx
+  RETURNING id, event_id, counter
+),
+ob AS (
+  INSERT INTO ${t.outbox} (event_id, occurrence_id, subscriber_id, attempts, claimed_until)
+  SELECT n.event_id, o.id, n.subscriber_id, 1, now() + make_interval(secs => $11::double precision / 1000)
+  FROM numbered n JOIN occ o ON o.event_id = n.event_id AND o.counter = n.item_counter
+  WHERE n.fire_done
+  RETURNING id, occurrence_id
+)
+SELECT up.*, n.idx, n.item_counter, n.value AS item_value, o.id AS occurrence_id, ob.id AS outbox_id
+FROM numbered n
+JOIN up ON up.id = n.event_id
+JOIN occ o ON o.event_id = n.event_id AND o.counter = n.item_counter
+LEFT JOIN ob ON ob.occurrence_id = o.id`;
+}
+
+/** The latest occurrence written under each (contact, idempotency key), with its event row. */
+function replaySql(t: TableNames): string {
+  return `
+SELECT DISTINCT ON (o.subscriber_id, o.idempotency_key)
+       e.*, o.id AS occurrence_id, o.counter AS item_counter, o.value AS item_value,
+       o.idempotency_key AS replayed_key
+FROM unnest($1::bigint[], $2::text[]) AS k(subscriber_id, idempotency_key)
+JOIN ${t.occurrences} o ON o.subscriber_id = k.subscriber_id AND o.idempotency_key = k.idempotency_key
+JOIN ${t.events} e ON e.id = o.event_id
+ORDER BY o.subscriber_id, o.idempotency_key, o.id DESC`;
+}
