@@ -94,7 +94,13 @@ export class EventWriter {
     }
     const replays = unique.filter(({ index }) => outcomes[index] === undefined);
     if (replays.length > 0) await this.replay(replays, outcomes);
-    return outcomes.map((outcome, index) => outcome ?? outcomes[duplicateOf[index]]!);
+    // An item repeating an earlier item's key is that item's result, replayed.
+    return Array.from(items, (_, index) => {
+      const own = outcomes[index];
+      if (own) return own;
+      const first = outcomes[duplicateOf[index]]!;
+      return { row: first.row, occurrenceId: first.occurrenceId, replayed: true };
+    });
   }
 
   /** The first application's results, for keys another call had already claimed. */

@@ -1,0 +1,89 @@
+import { HOOKS } from '../../src';
+import { tableNames } from '../../src/db/tableNames';
+import { OutboxStore } from '../../src/outbox/outboxStore';
+import { createContact, SEED_EVENT } from '../helpers/fixtures';
+import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
+
+describe('idempotency keys', () => {
+  let t: TestRuntime;
+  let done: Array<{ counter: number }>;
+  beforeAll(async () => {
+    t = await openTestRuntime();
+    t.rt.hooks.addAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'test/idempotency', (event: { counter: number }) => {
+      done.push(event);
+    });
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    done = [];
+    await t.reset();
+    await t.sql('TRUNCATE {schema}.fc_event_idempotency_keys, {schema}.fc_event_outbox, {schema}.fc_event_occurrences');
+  });
+
+  const counter = async () => (await t.sql<{ counter: number }>('SELECT counter FROM {schema}.fc_event_tracking'))[0]?.counter;
+
+  test('a retried API call returns the first result and neither counts nor fires the done action again', async () => {
+    const contact = await createContact(t.rt);
+    const api = t.rt.api('event_tracker');
+    const first = await api.track({ ...SEED_EVENT, email: contact.email, idempotency_key: 'order-1001' }, true);
+    const retry = await api.track({ ...SEED_EVENT, email: contact.email, idempotency_key: 'order-1001', value: 'changed' }, true);
+    expect(retry).toEqual(first);
+    expect(await counter()).toBe(1);
+    expect(done).toHaveLength(1);
+    // Another key is another occurrence.
+    expect((await api.track({ ...SEED_EVENT, email: contact.email, idempotency_key: 'order-1002' }, true)).counter).toBe(2);
+    expect(done.map((e) => e.counter)).toEqual([1, 2]);
+  });
+
+  test('20 concurrent calls with one key: one increment, one done action, the same result for all', async () => {
+    const contact = await createContact(t.rt);
+    const api = t.rt.api('event_tracker');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'retry-storm' }, true)),
+    );
+    expect(new Set(results.map((r) => `${r.id}:${r.counter}`))).toEqual(new Set([`${results[0].id}:1`]));
+    expect(await counter()).toBe(1);
+    expect(done).toHaveLength(1);
+  });
+
+  test('through the hook entrance, also fired concurrently', async () => {
+    const contact = await createContact(t.rt);
+    for (let i = 0; i < 10; i += 1) {
+      t.rt.hooks.doAction(HOOKS.TRACK_EVENT_ACTIVITY, { ...SEED_EVENT, email: contact.email, idempotency_key: 'hook-key' }, true);
+    }
+    await t.rt.drain();
+    expect(await counter()).toBe(1);
+    expect(done).toHaveLength(1);
+  });
+
+  test('keys are per contact: the same key for two contacts applies to each', async () => {
+    const a = await createContact(t.rt);
+    const b = await createContact(t.rt);
+    const api = t.rt.api('event_tracker');
+    await api.track({ ...SEED_EVENT, subscriber_id: a.id, idempotency_key: 'shared' });
+    await api.track({ ...SEED_EVENT, subscriber_id: b.id, idempotency_key: 'shared' });
+    expect(await t.sql('SELECT counter FROM {schema}.fc_event_tracking ORDER BY subscriber_id')).toEqual([{ counter: 1 }, { counter: 1 }]);
+  });
+
+  test('after the retention window the key can be applied again', async () => {
+    const contact = await createContact(t.rt);
+    const api = t.rt.api('event_tracker');
+    await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'old' });
+    await t.sql(`UPDATE {schema}.fc_event_idempotency_keys SET created_at = now() - interval '25 hours'`);
+    await new OutboxStore(t.rt.dataSource, tableNames(t.schema)).purge(24 * 3_600_000);
+    expect((await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'old' })).counter).toBe(2);
+  });
+
+  test.each([
+    ['too long', 'k'.repeat(192)],
+    ['an object', { a: 1 }],
+    ['whitespace only', '   '],
+  ])('an idempotency_key that is %s is invalid_data, nothing stored', async (_name, idempotency_key) => {
+    const contact = await createContact(t.rt);
+    await expect(t.rt.api('event_tracker').track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key })).rejects.toMatchObject({
+      code: 'invalid_data',
+      message: expect.stringContaining('idempotency_key'),
+    });
+    expect(await counter()).toBeUndefined();
+  });
+});
