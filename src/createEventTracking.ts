@@ -16,7 +16,8 @@ import { consoleLogger, type Logger } from './runtime/logger';
 import { AfterCommitHooks } from './tracking/afterCommitHooks';
 import { EventStore } from './tracking/eventStore';
 import { ContactResolver, type UserEmailResolver } from './tracking/resolveContact';
-import { Tracker } from './tracking/tracker';
+import { MAX_BATCH, Tracker } from './tracking/tracker';
+import { CoalescingWriter } from './tracking/coalescingWriter';
 import { EventWriter } from './tracking/eventWriter';
 import { OutboxPoller } from './outbox/outboxPoller';
 import { OutboxStore } from './outbox/outboxStore';
@@ -35,6 +36,11 @@ export interface EventTrackingOptions extends DatabaseOptions {
   idempotencyRetentionHours?: number;
   /** Done-action delivery: claim lease and how often to look for undelivered rows. */
   outbox?: { leaseMs?: number; pollIntervalMs?: number };
+  /**
+   * Write statements in flight at once (default: half the pool). Tracking calls that arrive while
+   * all are busy are written together in the next statement.
+   */
+  writeConcurrency?: number;
   /** Test-only fault switches. */
   testing?: { afterCommit?: () => void };
 }
@@ -66,6 +72,8 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const hooks = options.hooks ?? createHookRegistry();
 
   const delivery = deliverySettings(options);
+  const writeConcurrency = options.writeConcurrency ?? Math.max(1, Math.floor((options.poolSize ?? 10) / 2));
+  if (!Number.isSafeInteger(writeConcurrency) || writeConcurrency < 1) throw new TypeError('writeConcurrency must be a positive integer');
   const database = await openDatabase(options);
   const tables = tableNames(database.schema);
   const contacts = new ContactStore(database.dataSource, tables);
@@ -75,7 +83,10 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const afterCommit = new AfterCommitHooks(hooks, logger);
   const outboxStore = new OutboxStore(database.dataSource, tables);
   const tracker = new Tracker({
-    writer: new EventWriter(database.dataSource, tables, delivery.leaseMs),
+    writer: new CoalescingWriter(new EventWriter(database.dataSource, tables, delivery.leaseMs), {
+      maxConcurrent: writeConcurrency,
+      maxItems: MAX_BATCH,
+    }),
     contacts: new ContactResolver(contacts, options.resolveUserEmail),
     actingUser,
     afterCommit,

@@ -5,7 +5,8 @@ import type { OutboxStore } from '../outbox/outboxStore';
 import { describeError, type Logger } from '../runtime/logger';
 import type { AfterCommitHooks } from './afterCommitHooks';
 import { toEventRecord, type TrackedEventRecord } from './eventRecord';
-import type { EventWrite, EventWriter, WriteOutcome } from './eventWriter';
+import type { EventWriting } from './coalescingWriter';
+import type { EventWrite, WriteOutcome } from './eventWriter';
 import { normalizeTrackInput, type NormalizedEvent } from './normalizeInput';
 import type { ContactResolver } from './resolveContact';
 
@@ -37,7 +38,7 @@ const MAX_ATTEMPTS = 3;
  * `track()` is a batch of one. Ordering only; each rule lives in its own module.
  */
 export interface TrackerDeps {
-  writer: EventWriter;
+  writer: EventWriting;
   contacts: ContactResolver;
   actingUser: ActingUserContext;
   afterCommit: AfterCommitHooks;
@@ -49,7 +50,7 @@ export interface TrackerDeps {
 }
 
 export class Tracker {
-  private readonly writer: EventWriter;
+  private readonly writer: EventWriting;
   private readonly contacts: ContactResolver;
   private readonly actingUser: ActingUserContext;
   private readonly afterCommit: AfterCommitHooks;
