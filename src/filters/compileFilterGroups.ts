@@ -9,7 +9,7 @@ export interface CompileFilterOptions {
   contactAlias: string;
   /** The statement's parameters so far; the filter's values are appended and referenced as $N. */
   params: unknown[];
-  /** "Now" for `within_days` (default: the current time); passed as a parameter, never SQL now(). */
+  /** "Now" for `within_days` and the `days` of event_tracking_occurrences (default: the current time); passed as a parameter, never SQL now(). */
   now?: Date;
 }
 
@@ -26,7 +26,13 @@ export function compileFilterGroups(groups: unknown, options: CompileFilterOptio
   }
   const parsed = parseFilterGroups(groups);
   if (parsed.length === 0) return null;
-  const context = { events: options.tables.events, contactAlias: options.contactAlias, params: options.params, now: options.now ?? new Date() };
+  const context = {
+    events: options.tables.events,
+    occurrences: options.tables.occurrences,
+    contactAlias: options.contactAlias,
+    params: options.params,
+    now: options.now ?? new Date(),
+  };
   const ored = parsed.map((group) => `(${group.map((item) => compileItem(item, context)).join(' AND ')})`);
   return `(${ored.join(' OR ')})`;
 }

@@ -6,13 +6,15 @@ import { bind, containsPattern } from './sqlText';
 /** What an item's SQL refers to. The inner aliases are fixed; the contact alias is the caller's. */
 export interface ItemContext {
   events: string;
+  /** The occurrence history (fc_event_occurrences), for event_tracking_occurrences. */
+  occurrences: string;
   contactAlias: string;
   params: unknown[];
   now: Date;
 }
 
 /** Aliases used inside the generated subqueries; a contact alias may not reuse them. */
-export const INNER_ALIASES = ['te', 'tk'] as const;
+export const INNER_ALIASES = ['te', 'tk', 'th'] as const;
 
 const DAY_MS = 86_400_000;
 const SQL_COMPARE = { '=': '=', '!=': '<>', '<': '<', '>': '>' } as const;
@@ -21,7 +23,8 @@ type Comparison = keyof typeof SQL_COMPARE;
 /**
  * One item as a boolean SQL expression over the contact alias. Every condition is an EXISTS (or
  * NOT EXISTS) on fc_event_tracking correlated by subscriber_id, which PostgreSQL plans as a semi-
- * (anti-) join driven by the lower(event_key) / lower(title) indexes. Matching is case-insensitive:
+ * (anti-) join driven by the lower(event_key) / lower(title) indexes; occurrence counts join the
+ * key's rows to their history. Matching is case-insensitive:
  * lower() on both sides, in SQL, so JavaScript's and the database's case rules never disagree.
  */
 export function compileItem(item: FilterItem, ctx: ItemContext): string {
@@ -48,7 +51,13 @@ export function compileItem(item: FilterItem, ctx: ItemContext): string {
     case 'event_tracking_title':
       return textCondition(item.operator, value, p, rows, 'te.title');
     case 'event_tracking_key_total_count':
-      return totalCount(item.operator as Comparison, value, (having) => perKey(ctx, p(item.extra_value), having), p);
+      return countCompare('sum(te.counter)', item.operator as Comparison, value, (having) => perKey(ctx, p(item.extra_value), having), p);
+    case 'event_tracking_occurrences': {
+      // The window's start is computed here from the injected clock, as within_days does: one
+      // parameter, so tests and automation runs can pin "now" and SQL never calls now().
+      const since = new Date(ctx.now.getTime() - (item.days as number) * DAY_MS).toISOString();
+      return countCompare('count(*)', item.operator as Comparison, value, (having) => recentOccurrences(ctx, p(item.extra_value), p(since), having), p);
+    }
     case 'event_tracking_first_seen':
       return perKey(ctx, p(item.extra_value), recency('min(te.created_at)', item, ctx.now, p));
     case 'event_tracking_last_seen':
@@ -86,13 +95,33 @@ function perKey(ctx: ItemContext, keyParam: string, having: string): string {
 }
 
 /**
- * sum(counter) across the key's titles; a contact without the key has a total of 0. When 0
- * satisfies the comparison (`< 3`, `= 0`, `!= 5`) those contacts match too, so the condition is
- * turned around: no group of the key's rows that fails it.
+ * Contacts whose occurrences of one key (every title) at or after `sinceParam`, counted together,
+ * satisfy `having`. Grouped by the event row's contact, as perKey is: the history row's own
+ * subscriber_id is a copy. The event key lives on fc_event_tracking only, hence the join. No upper
+ * bound on occurred_at, like within_days: the caller's clock and the database's need not agree.
  */
-function totalCount(operator: Comparison, value: string, groupsHaving: (having: string) => string, p: (value: unknown) => string): string {
-  const total = `sum(te.counter) ${SQL_COMPARE[operator]} ${p(value)}::numeric`;
-  return zeroSatisfies(operator, Number(value)) ? `NOT ${groupsHaving(`NOT (${total})`)}` : groupsHaving(total);
+function recentOccurrences(ctx: ItemContext, keyParam: string, sinceParam: string, having: string): string {
+  return (
+    `EXISTS (SELECT 1 FROM (SELECT te.subscriber_id FROM ${ctx.events} te JOIN ${ctx.occurrences} th ON th.event_id = te.id` +
+    ` WHERE lower(te.event_key) = lower(${keyParam}::text) AND th.occurred_at >= ${sinceParam}::timestamptz` +
+    ` GROUP BY te.subscriber_id HAVING ${having}) tk WHERE tk.subscriber_id = ${ctx.contactAlias}.id)`
+  );
+}
+
+/**
+ * An aggregate over a contact's rows of one key (sum of counters, number of occurrences) compared
+ * to the value; a contact without such rows has 0. When 0 satisfies the comparison (`< 3`, `= 0`,
+ * `!= 5`) those contacts match too, so the condition is turned around: no group of rows that fails it.
+ */
+function countCompare(
+  aggregate: string,
+  operator: Comparison,
+  value: string,
+  groupsHaving: (having: string) => string,
+  p: (value: unknown) => string,
+): string {
+  const compared = `${aggregate} ${SQL_COMPARE[operator]} ${p(value)}::numeric`;
+  return zeroSatisfies(operator, Number(value)) ? `NOT ${groupsHaving(`NOT (${compared})`)}` : groupsHaving(compared);
 }
 
 function zeroSatisfies(operator: Comparison, value: number): boolean {

@@ -7,6 +7,8 @@ export interface PropertyRule {
   operators: readonly FilterOperator[];
   /** Whether `extra_value` (the event key) is required. */
   needsEventKey: boolean;
+  /** Whether `days` (the window of history counted) is required. */
+  needsDays?: true;
   /** The value kind per operator. */
   valueKind(operator: FilterOperator): ValueKind;
 }
@@ -33,4 +35,6 @@ export const PROPERTY_RULES: Record<FilterProperty, PropertyRule> = {
   event_tracking_title: { operators: TEXT, needsEventKey: false, valueKind: () => 'text' },
   event_tracking_first_seen: { operators: RECENCY, needsEventKey: true, valueKind: recencyValue },
   event_tracking_last_seen: { operators: RECENCY, needsEventKey: true, valueKind: recencyValue },
+  // Counted from the occurrence history, so the same operators and zero rule as the total count.
+  event_tracking_occurrences: { operators: COMPARE, needsEventKey: true, needsDays: true, valueKind: () => 'number' },
 };

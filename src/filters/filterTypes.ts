@@ -14,6 +14,7 @@ export const FILTER_PROPERTIES = [
   'event_tracking_first_seen',
   'event_tracking_last_seen',
   'event_tracking_key_total_count',
+  'event_tracking_occurrences',
 ] as const;
 
 export type FilterProperty = (typeof FILTER_PROPERTIES)[number];
@@ -39,6 +40,11 @@ export interface FilterItem {
   value: string | string[];
   /** The event key, for the properties that compare one key's events. */
   extra_value?: string;
+  /**
+   * Not FluentCRM's: the window of `event_tracking_occurrences`, in whole days (1 to
+   * MAX_WITHIN_DAYS). A field of its own because `value` already holds the count to compare.
+   */
+  days?: number;
 }
 
 /** The items of a group are ANDed; the groups are ORed. */

@@ -67,6 +67,13 @@ function parseItem(input: unknown, label: string): FilterItem | null {
     if (key === null) throw invalid(`${label}: ${property} needs extra_value, the event key whose events are compared`);
     item.extra_value = key;
   }
+  if (rule.needsDays) {
+    // Checked after the value, so a half-filled row (no value yet) is skipped, not rejected.
+    if (isBlank(input.days)) throw invalid(`${label}: ${property} needs days, the window in whole days (1 to ${MAX_WITHIN_DAYS})`);
+    const days = readDays(input.days);
+    if (days === null) throw invalid(`${label}: days ${show(input.days)} must be a whole number of days from 1 to ${MAX_WITHIN_DAYS}`);
+    item.days = days;
+  }
   return item;
 }
 
@@ -113,14 +120,18 @@ function readValue(kind: ValueKind, raw: unknown, what: string, property: Filter
       }
       return raw.trim();
     case 'days': {
-      const days = readNumber(raw);
-      const n = days === null ? NaN : Number(days);
-      if (!Number.isInteger(n) || n < 1 || n > MAX_WITHIN_DAYS) {
-        throw invalid(`${what} ${show(raw)} must be a whole number of days from 1 to ${MAX_WITHIN_DAYS}`);
-      }
-      return String(n);
+      const days = readDays(raw);
+      if (days === null) throw invalid(`${what} ${show(raw)} must be a whole number of days from 1 to ${MAX_WITHIN_DAYS}`);
+      return String(days);
     }
   }
+}
+
+/** A number of days, 1 to MAX_WITHIN_DAYS, as a number or numeric string (`30`, `"30"`); null otherwise. */
+function readDays(raw: unknown): number | null {
+  const text = readNumber(raw);
+  const n = text === null ? NaN : Number(text);
+  return Number.isInteger(n) && n >= 1 && n <= MAX_WITHIN_DAYS ? n : null;
 }
 
 /** An event key as stored: sanitised keys never start or end with whitespace, so trim. */

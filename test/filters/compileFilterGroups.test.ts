@@ -60,9 +60,27 @@ describe('compileFilterGroups (the SQL text)', () => {
     expect(above).toMatch(/^\(\(EXISTS .* HAVING sum\(te\.counter\) > \$1::numeric\) tk WHERE tk\.subscriber_id = s\.id\)\)\)$/);
   });
 
+  test("occurrences: a grouped count of the key's history since now − days, joined to the events for the key", () => {
+    const params: unknown[] = [];
+    const now = new Date('2026-03-15T12:00:00Z');
+    const sql = fromFilters([[{ ...item('event_tracking_occurrences', '>', 3, 'visited_pricing'), days: 30 }]], { tables, contactAlias: 's', params, now });
+    expect(params).toEqual(['3', 'visited_pricing', '2026-02-13T12:00:00.000Z']);
+    expect(sql).toBe(
+      '((EXISTS (SELECT 1 FROM (SELECT te.subscriber_id FROM "crm"."fc_event_tracking" te JOIN "crm"."fc_event_occurrences" th ON th.event_id = te.id' +
+        ' WHERE lower(te.event_key) = lower($2::text) AND th.occurred_at >= $3::timestamptz' +
+        ' GROUP BY te.subscriber_id HAVING count(*) > $1::numeric) tk WHERE tk.subscriber_id = s.id)))',
+    );
+  });
+
+  test('occurrences: a count that 0 satisfies turns around like the total count', () => {
+    const below = fromFilters([[{ ...item('event_tracking_occurrences', '<', 2, 'k'), days: 7 }]], { tables, contactAlias: 's', params: [] });
+    expect(below).toMatch(/^\(\(NOT EXISTS .* HAVING NOT \(count\(\*\) < \$1::numeric\)\) tk WHERE tk\.subscriber_id = s\.id\)\)\)$/);
+    expect(below).not.toMatch(/now\(\)|current_timestamp/i);
+  });
+
   test('the contact alias must be a plain identifier other than the inner aliases', () => {
     expect(() => fromFilters([], { tables, contactAlias: 's; DROP', params: [] })).toThrow(TypeError);
-    expect(() => fromFilters([], { tables, contactAlias: 'te', params: [] })).toThrow(/may not be te or tk/);
+    expect(() => fromFilters([], { tables, contactAlias: 'te', params: [] })).toThrow(/may not be te or tk or th/);
   });
 
   test('a malformed filter throws invalid_filter and leaves params alone', () => {

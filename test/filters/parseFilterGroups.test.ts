@@ -102,6 +102,52 @@ describe('parseFilterGroups', () => {
   });
 });
 
+describe('parseFilterGroups: event_tracking_occurrences', () => {
+  const occurrences = (operator: string, value: unknown, key: unknown, days: unknown) => ({ ...item('event_tracking_occurrences', operator, value, key), days });
+
+  test('canonical: the count as a string like the other counts, days as a whole number', () => {
+    const parsed = parseFilterGroups([[occurrences('>', 3, ' visited_pricing ', '30'), occurrences('=', '0', 'login', 36_500)]]);
+    expect(parsed).toEqual([
+      [
+        { source: ['event_tracking', 'event_tracking_occurrences'], operator: '>', value: '3', extra_value: 'visited_pricing', days: 30 },
+        { source: ['event_tracking', 'event_tracking_occurrences'], operator: '=', value: '0', extra_value: 'login', days: 36_500 },
+      ],
+    ]);
+    expect(parseFilterGroups(parsed)).toEqual(parsed);
+    expect(parseFilterGroups(JSON.stringify(parsed))).toEqual(parsed);
+  });
+
+  test('days is dropped where the property does not use it', () => {
+    expect(parseFilterGroups([[occurrences('>', 3, 'k', 30), { ...item('event_tracking_key_total_count', '>', 3, 'k'), days: 30 }]])[0][1]).toEqual({
+      source: ['event_tracking', 'event_tracking_key_total_count'],
+      operator: '>',
+      value: '3',
+      extra_value: 'k',
+    });
+  });
+
+  test('an empty value skips the item before extra_value and days are asked for', () => {
+    expect(parseFilterGroups([[occurrences('>', '', undefined, undefined)]])).toEqual([]);
+  });
+
+  test.each([
+    ['a missing days', [[occurrences('>', 3, 'k', undefined)]], /^Filter group 1, item 1: event_tracking_occurrences needs days, the window in whole days \(1 to 36500\)$/],
+    ['a null days', [[occurrences('>', 3, 'k', null)]], /needs days/],
+    ['days 0', [[item('event_tracking_title', '=', 'x'), occurrences('>', 3, 'k', 0)]], /^Filter group 1, item 2: days 0 must be a whole number of days from 1 to 36500$/],
+    ['negative days', [[occurrences('>', 3, 'k', -7)]], /days -7 must be a whole number/],
+    ['too many days', [[occurrences('>', 3, 'k', '36501')]], /days "36501" must be a whole number/],
+    ['fractional days', [[occurrences('>', 3, 'k', 7.5)]], /days 7.5 must be a whole number/],
+    ['days as a list', [[occurrences('>', 3, 'k', [30])]], /days \[30\] must be a whole number/],
+    ['days as a boolean', [[occurrences('>', 3, 'k', true)]], /days true must be a whole number/],
+    ['a missing extra_value', [[occurrences('>', 3, undefined, 30)]], /^Filter group 1, item 1: event_tracking_occurrences needs extra_value, the event key/],
+    ['a text count', [[occurrences('>', 'often', 'k', 30)]], /value "often" must be a number for event_tracking_occurrences/],
+    ['>=', [[occurrences('>=', 3, 'k', 30)]], /^Filter group 1, item 1: operator ">=" is not allowed for event_tracking_occurrences \(use =, !=, <, >\)$/],
+    ['within_days', [[occurrences('within_days', 3, 'k', 30)]], /operator "within_days" is not allowed for event_tracking_occurrences/],
+  ])('%s → invalid_filter naming the item', (_name, input, message) => {
+    expect(invalid(input)).toMatch(message);
+  });
+});
+
 describe('parseFilterMoment', () => {
   test.each([
     ['2026-01-31', '2026-01-31T00:00:00.000Z', true],

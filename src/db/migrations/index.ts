@@ -3,6 +3,7 @@ import { CreateApiCredentials1764201600000 } from './1764201600000-CreateApiCred
 import { AddFilterIndexes1764288000000 } from './1764288000000-AddFilterIndexes';
 import { CreateAutomationRuns1764374400000 } from './1764374400000-CreateAutomationRuns';
 import { AddEventHistoryAndOutbox1764460800000 } from './1764460800000-AddEventHistoryAndOutbox';
+import { AddOccurrenceKeyIndex1764547200000 } from './1764547200000-AddOccurrenceKeyIndex';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   AddFilterIndexes1764288000000,
   CreateAutomationRuns1764374400000,
   AddEventHistoryAndOutbox1764460800000,
+  AddOccurrenceKeyIndex1764547200000,
 ];
