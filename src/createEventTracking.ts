@@ -21,6 +21,7 @@ import { CoalescingWriter } from './tracking/coalescingWriter';
 import { EventWriter } from './tracking/eventWriter';
 import { OutboxPoller } from './outbox/outboxPoller';
 import { OutboxStore } from './outbox/outboxStore';
+import { DeliveredMarks } from './outbox/deliveredMarks';
 import type { DataSource } from 'typeorm';
 
 export interface EventTrackingOptions extends DatabaseOptions {
@@ -90,8 +91,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     contacts: new ContactResolver(contacts, options.resolveUserEmail),
     actingUser,
     afterCommit,
-    outbox: outboxStore,
-    logger,
+    deliveredMarks: new DeliveredMarks(outboxStore, inFlight, logger),
     timeZone,
     afterCommitFault: options.testing?.afterCommit,
   });

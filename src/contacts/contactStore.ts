@@ -2,29 +2,42 @@ import type { DataSource } from 'typeorm';
 import type { TableNames } from '../db/tableNames';
 import type { NormalizedContact } from './contactInput';
 import type { ContactRow } from './contactRecord';
+import { GroupCommit } from '../runtime/groupCommit';
 
 /** Every query on fc_subscribers, parameterised, in one place. E-mail compares case-insensitively. */
 export class ContactStore {
   private readonly sql: ReturnType<typeof contactSql>;
+  /** Concurrent lookups share queries (never a cache: every answer is read from the table). */
+  private readonly idLookups: GroupCommit<string, ContactRow>;
+  private readonly emailLookups: GroupCommit<string, ContactRow>;
 
   constructor(
     private readonly db: DataSource,
     tables: TableNames,
+    lookupConcurrency = 2,
   ) {
     this.sql = contactSql(tables.subscribers);
+    const byKey = (sql: string, keyOf: (row: ContactRow) => string) => async (keys: string[]) =>
+      new Map(((await this.db.query(sql, [keys])) as ContactRow[]).map((row) => [keyOf(row), row]));
+    this.idLookups = new GroupCommit(byKey(this.sql.byIds, (row) => String(row.id)), lookupConcurrency, LOOKUP_BATCH);
+    this.emailLookups = new GroupCommit(byKey(this.sql.byEmails, (row) => row.email.toLowerCase()), lookupConcurrency, LOOKUP_BATCH);
   }
 
   async findById(id: string): Promise<ContactRow | null> {
     return first(await this.db.query(this.sql.byId, [id]));
   }
 
-  /** Several contacts in one query (a batch's); unknown ids are simply absent. */
+  /** Several contacts by id; unknown ids are simply absent. */
   async findByIds(ids: string[]): Promise<ContactRow[]> {
-    return ids.length === 0 ? [] : this.db.query(this.sql.byIds, [ids]);
+    const found = await this.idLookups.request(ids);
+    return ids.flatMap((id) => found.get(id) ?? []);
   }
 
+  /** Several contacts by e-mail (trimmed, any case); unknown ones are simply absent. */
   async findByEmails(emails: string[]): Promise<ContactRow[]> {
-    return emails.length === 0 ? [] : this.db.query(this.sql.byEmails, [emails.map((email) => email.trim())]);
+    const keys = emails.map((email) => email.trim().toLowerCase());
+    const found = await this.emailLookups.request(keys);
+    return keys.flatMap((key) => found.get(key) ?? []);
   }
 
   async findByEmail(email: string): Promise<ContactRow | null> {
@@ -54,6 +67,9 @@ export class ContactStore {
     return affected > 0;
   }
 }
+
+/** Keys one shared lookup query carries at most. */
+const LOOKUP_BATCH = 5000;
 
 function first<T>(rows: T[]): T | null {
   return rows[0] ?? null;

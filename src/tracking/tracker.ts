@@ -1,8 +1,7 @@
 import type { ActingUserContext } from '../context/actingUser';
 import { toContactRecord, type ContactRecord, type ContactRow } from '../contacts/contactRecord';
 import { FcrmError, isFcrmError, MESSAGES } from '../errors';
-import type { OutboxStore } from '../outbox/outboxStore';
-import { describeError, type Logger } from '../runtime/logger';
+import type { DeliveredMarks } from '../outbox/deliveredMarks';
 import type { AfterCommitHooks } from './afterCommitHooks';
 import { toEventRecord, type TrackedEventRecord } from './eventRecord';
 import type { EventWriting } from './coalescingWriter';
@@ -42,8 +41,8 @@ export interface TrackerDeps {
   contacts: ContactResolver;
   actingUser: ActingUserContext;
   afterCommit: AfterCommitHooks;
-  outbox: OutboxStore;
-  logger: Logger;
+  /** Records delivered done actions (buffered; a lost mark means one more delivery). */
+  deliveredMarks: DeliveredMarks;
   timeZone: string;
   /** Test-only fault switch: runs between commit and dispatch. */
   afterCommitFault?: () => void;
@@ -54,8 +53,7 @@ export class Tracker {
   private readonly contacts: ContactResolver;
   private readonly actingUser: ActingUserContext;
   private readonly afterCommit: AfterCommitHooks;
-  private readonly outbox: OutboxStore;
-  private readonly logger: Logger;
+  private readonly deliveredMarks: DeliveredMarks;
   private readonly timeZone: string;
   private readonly afterCommitFault?: () => void;
 
@@ -65,8 +63,7 @@ export class Tracker {
       contacts: this.contacts,
       actingUser: this.actingUser,
       afterCommit: this.afterCommit,
-      outbox: this.outbox,
-      logger: this.logger,
+      deliveredMarks: this.deliveredMarks,
       timeZone: this.timeZone,
       afterCommitFault: this.afterCommitFault,
     } = deps);
@@ -139,10 +136,7 @@ export class Tracker {
         delivered.push(outcome.outboxId);
       }
     }
-    // Listeners have run; failing to record that only means the poller delivers them once more.
-    await this.outbox.markDelivered(delivered).catch((error: unknown) => {
-      this.logger.error(describeError(error), 'Could not mark done actions delivered; they will be delivered again');
-    });
+    this.deliveredMarks.add(delivered);
     return results as BatchItemResult[];
   }
 

@@ -1,0 +1,46 @@
+/**
+ * Runs many small requests as few large ones. With fewer than `maxConcurrent` runs in flight a
+ * request starts at once (no added latency when idle); otherwise it waits, and the next free slot
+ * runs every waiting request together (up to `maxItems` keys). `run` receives the distinct keys
+ * and returns a value per key; each request gets the values of its own keys.
+ */
+export class GroupCommit<K, V> {
+  private waiting: Array<{ keys: K[]; resolve: (values: Map<K, V>) => void; reject: (error: unknown) => void }> = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly run: (keys: K[]) => Promise<Map<K, V>>,
+    private readonly maxConcurrent: number,
+    private readonly maxItems: number,
+  ) {}
+
+  request(keys: K[]): Promise<Map<K, V>> {
+    if (keys.length === 0) return Promise.resolve(new Map());
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ keys, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxConcurrent && this.waiting.length > 0) {
+      const batch = [this.waiting.shift()!];
+      const keys = new Set(batch[0].keys);
+      while (this.waiting.length > 0 && keys.size + this.waiting[0].keys.length <= this.maxItems) {
+        const next = this.waiting.shift()!;
+        batch.push(next);
+        for (const key of next.keys) keys.add(key);
+      }
+      this.inFlight += 1;
+      this.run([...keys])
+        .then(
+          (values) => batch.forEach((request) => request.resolve(values)),
+          (error: unknown) => batch.forEach((request) => request.reject(error)),
+        )
+        .finally(() => {
+          this.inFlight -= 1;
+          this.pump();
+        });
+    }
+  }
+}
