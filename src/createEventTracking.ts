@@ -35,8 +35,12 @@ export interface EventTrackingOptions extends DatabaseOptions {
   hooks?: HookRegistry;
   /** How long an idempotency key is remembered per contact, in hours (default 24, at least 24). */
   idempotencyRetentionHours?: number;
-  /** Done-action delivery: claim lease and how often to look for undelivered rows. */
-  outbox?: { leaseMs?: number; pollIntervalMs?: number };
+  /**
+   * Done-action delivery: claim lease and how often to look for undelivered rows. `deliver: false`
+   * is for tool processes (an importer): their done actions are recorded, not dispatched, and they
+   * never take other processes' undelivered ones; a serving process delivers them.
+   */
+  outbox?: { leaseMs?: number; pollIntervalMs?: number; deliver?: boolean };
   /**
    * Write statements in flight at once (default: half the pool). Tracking calls that arrive while
    * all are busy are written together in the next statement.
@@ -84,7 +88,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const afterCommit = new AfterCommitHooks(hooks, logger);
   const outboxStore = new OutboxStore(database.dataSource, tables);
   const tracker = new Tracker({
-    writer: new CoalescingWriter(new EventWriter(database.dataSource, tables, delivery.leaseMs), {
+    writer: new CoalescingWriter(new EventWriter(database.dataSource, tables, delivery.deliver ? delivery.leaseMs : null), {
       maxConcurrent: writeConcurrency,
       maxItems: MAX_BATCH,
     }),
@@ -92,6 +96,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     actingUser,
     afterCommit,
     deliveredMarks: new DeliveredMarks(outboxStore, inFlight, logger),
+    dispatchDone: delivery.deliver,
     timeZone,
     afterCommitFault: options.testing?.afterCommit,
   });
@@ -120,7 +125,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     parseConditions: parseFilterGroups,
   });
 
-  poller.start();
+  if (delivery.deliver) poller.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -147,7 +152,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
 const HOUR_MS = 3_600_000;
 
 /** Checked at start-up: a bad setting fails here, not at the first event. */
-function deliverySettings(options: EventTrackingOptions): { leaseMs: number; pollIntervalMs: number; retentionMs: number } {
+function deliverySettings(options: EventTrackingOptions): { leaseMs: number; pollIntervalMs: number; retentionMs: number; deliver: boolean } {
   const hours = options.idempotencyRetentionHours ?? 24;
   if (!Number.isFinite(hours) || hours < 24) throw new TypeError('idempotencyRetentionHours must be a number of hours, at least 24');
   const leaseMs = options.outbox?.leaseMs ?? 60_000;
@@ -156,5 +161,5 @@ function deliverySettings(options: EventTrackingOptions): { leaseMs: number; pol
   if (!Number.isSafeInteger(pollIntervalMs) || pollIntervalMs < 50) {
     throw new TypeError('outbox.pollIntervalMs must be a whole number of milliseconds, at least 50');
   }
-  return { leaseMs, pollIntervalMs, retentionMs: hours * HOUR_MS };
+  return { leaseMs, pollIntervalMs, retentionMs: hours * HOUR_MS, deliver: options.outbox?.deliver ?? true };
 }

@@ -1,16 +1,18 @@
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { restNoRoute, wpError } from './errorBodies';
 import { REST_PREFIX } from './publicUrl';
 import type { RestDeps } from './restDeps';
 import { registerContactsQuery } from './routes/contactsQuery';
+import { registerOccurrences } from './routes/occurrences';
 import { registerReports } from './routes/reports';
 import { registerSubscribers } from './routes/subscribers';
 import { registerTrackEvent } from './routes/trackEvent';
+import { registerTrackEvents } from './routes/trackEvents';
 import { registerTrackingEvents } from './routes/trackingEvents';
 
-/** The documented request body limit (1 MiB); larger bodies get a 413 JSON error. */
+/** The documented request body limit (1 MiB; the batch route has its own); larger bodies get a 413 JSON error. */
 export const BODY_LIMIT = 1_048_576;
 
 export interface BuildServerOptions extends RestDeps {
@@ -59,7 +61,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const mapped = clientError(error);
+    const mapped = clientError(error, bodyLimitOf(request, options.bodyLimit ?? BODY_LIMIT));
     if (mapped) return reply.code(mapped.data.status).send(mapped);
     request.log.error({ err: { type: error.name, message: error.message, code: error.code } }, 'request failed');
     return reply
@@ -75,7 +77,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
         if (request.body === undefined || request.body === null) request.body = {};
       });
       registerTrackEvent(api, options);
+      registerTrackEvents(api, options);
       registerTrackingEvents(api, options);
+      registerOccurrences(api, options);
       registerSubscribers(api, options);
       registerContactsQuery(api, options);
       registerReports(api, options);
@@ -86,14 +90,19 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   return app;
 }
 
+/** The limit that applied to this request: the route's own (the batch route's 10 MiB) or the server's. */
+function bodyLimitOf(request: FastifyRequest, serverLimit: number): number {
+  return request.routeOptions?.bodyLimit ?? serverLimit;
+}
+
 /** The errors a client causes, in WordPress's shape; null for ours (→ 500). */
-function clientError(error: FastifyError): ReturnType<typeof wpError> | null {
+function clientError(error: FastifyError, bodyLimit: number): ReturnType<typeof wpError> | null {
   if (error.validation) {
     return wpError('rest_invalid_param', `Invalid parameter(s): ${error.message}`, 400);
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return wpError('rest_request_too_large', `The request body is larger than the limit of ${BODY_LIMIT} bytes.`, 413);
+      return wpError('rest_request_too_large', `The request body is larger than the limit of ${bodyLimit} bytes.`, 413);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return wpError('rest_unsupported_media_type', 'Send parameters as JSON, as a form (application/x-www-form-urlencoded) or in the query string.', 415);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

@@ -130,3 +130,90 @@ export const contactBody = {
     status: anything('subscribed (default for new contacts), pending, unsubscribed, bounced or complained'),
   },
 } as const;
+
+/** `Idempotency-Key` on the single track call; documented in the OpenAPI document, checked by the tracker. */
+export const idempotencyKeyHeaders = {
+  type: 'object',
+  properties: {
+    'idempotency-key': {
+      type: 'string',
+      description:
+        'Optional, 1 to 191 characters. Used as the event\'s idempotency_key (the header wins over a body idempotency_key): ' +
+        'a retry with the same key within the retention window (default 24 h) returns the first result, with the response ' +
+        'header Idempotent-Replayed: true, and does not increment the counter or fire the done action again.',
+    },
+  },
+} as const;
+
+const batchItem = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'A track-event object (as POST /subscribers/track-event takes it), optionally with idempotency_key and occurred_at.',
+  properties: {
+    ...trackEventBody.properties,
+    idempotency_key: anything('Optional, 1 to 191 characters: applied once per contact within the retention window (default 24 h).'),
+    occurred_at: anything('Optional ISO 8601 date-time of the occurrence (UTC without an offset); default now.'),
+  },
+} as const;
+
+/**
+ * The batch body: `{"events": [...]}` or a bare array. Sizes and shapes are checked by the route
+ * (422 invalid_data), not by this schema, so a wrong body gets FluentCRM's 422 rather than a 400.
+ */
+export const trackEventsBody = {
+  description: '{"events": [up to 1000 track-event objects]} or a bare JSON array of them',
+  anyOf: [
+    { type: 'object', additionalProperties: true, properties: { events: { type: 'array', items: batchItem } } },
+    { type: 'array', items: batchItem },
+  ],
+} as const;
+
+export const batchResultsSchema = {
+  type: 'object',
+  properties: {
+    results: {
+      type: 'array',
+      description: 'One result per item, in input order: {index, id, replayed?} or {index, error_code, message}',
+      items: {
+        type: 'object',
+        properties: {
+          index: { type: 'integer' },
+          id: { type: 'integer' },
+          replayed: { type: 'boolean', description: 'The idempotency key had been applied already: the first result, nothing counted' },
+          error_code: { type: 'string' },
+          message: { type: 'string' },
+        },
+        required: ['index'],
+      },
+    },
+    stored: { type: 'integer', description: 'Items that have an id (replays included)' },
+    failed: { type: 'integer', description: 'Items that have an error_code' },
+  },
+  required: ['results', 'stored', 'failed'],
+} as const;
+
+export const occurrenceParams = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', pattern: '^[0-9]+$', description: 'Contact id' },
+    eventId: { type: 'string', pattern: '^[0-9]+$', description: "Event id (a row of the contact's tracking-events)" },
+  },
+  required: ['id', 'eventId'],
+} as const;
+
+export const occurrenceRow = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    event_id: { type: 'integer' },
+    subscriber_id: { type: 'integer' },
+    counter: { type: 'integer', description: "The event's counter after this occurrence" },
+    value: { type: 'string' },
+    provider: { type: 'string' },
+    created_by: { type: 'integer' },
+    idempotency_key: { type: ['string', 'null'] },
+    occurred_at: { type: 'string', description: 'YYYY-MM-DD HH:MM:SS' },
+    created_at: { type: 'string', description: 'YYYY-MM-DD HH:MM:SS (when it was stored)' },
+  },
+  required: ['id', 'event_id', 'subscriber_id', 'counter', 'value', 'provider', 'created_by', 'idempotency_key', 'occurred_at', 'created_at'],
+} as const;

@@ -51,8 +51,11 @@ export class EventWriter {
   constructor(
     private readonly db: DataSource,
     tables: TableNames,
-    /** How long the writer owns a done action before the recovery poller may take it. */
-    private readonly outboxLeaseMs: number,
+    /**
+     * How long the writer owns a done action it will dispatch itself before the recovery poller may
+     * take it; null when this process does not dispatch (the rows wait, unclaimed, for a process that does).
+     */
+    private readonly outboxLeaseMs: number | null,
   ) {
     this.sql = { write: writeSql(tables), replay: replaySql(tables) };
   }
@@ -186,7 +189,9 @@ occ AS (
 ),
 ob AS (
   INSERT INTO ${t.outbox} (event_id, occurrence_id, subscriber_id, attempts, claimed_until)
-  SELECT n.event_id, o.id, n.subscriber_id, 1, now() + make_interval(secs => $11::double precision / 1000)
+  SELECT n.event_id, o.id, n.subscriber_id,
+         CASE WHEN $11::double precision IS NULL THEN 0 ELSE 1 END,
+         now() + make_interval(secs => $11::double precision / 1000)
   FROM numbered n JOIN occ o ON o.event_id = n.event_id AND o.counter = n.item_counter
   WHERE n.fire_done
   RETURNING id, occurrence_id

@@ -44,6 +44,8 @@ export interface TrackerDeps {
   /** Records delivered done actions (buffered; a lost mark means one more delivery). */
   deliveredMarks: DeliveredMarks;
   timeZone: string;
+  /** False in tool processes: done actions are recorded for another process to deliver. */
+  dispatchDone: boolean;
   /** Test-only fault switch: runs between commit and dispatch. */
   afterCommitFault?: () => void;
 }
@@ -55,6 +57,7 @@ export class Tracker {
   private readonly afterCommit: AfterCommitHooks;
   private readonly deliveredMarks: DeliveredMarks;
   private readonly timeZone: string;
+  private readonly dispatchDone: boolean;
   private readonly afterCommitFault?: () => void;
 
   constructor(deps: TrackerDeps) {
@@ -65,6 +68,7 @@ export class Tracker {
       afterCommit: this.afterCommit,
       deliveredMarks: this.deliveredMarks,
       timeZone: this.timeZone,
+      dispatchDone: this.dispatchDone,
       afterCommitFault: this.afterCommitFault,
     } = deps);
   }
@@ -131,7 +135,7 @@ export class Tracker {
       results[index] = result;
       if (outcome.replayed) continue; // applied once already, hooks included
       await this.afterCommit.tracked(result.event, result.subscriber);
-      if (outcome.outboxId) {
+      if (outcome.outboxId && this.dispatchDone) {
         await this.afterCommit.done(result.event, result.subscriber, { id: outcome.outboxId, attempt: 1 });
         delivered.push(outcome.outboxId);
       }

@@ -103,4 +103,38 @@ describe('at-least-once delivery of the done action (outbox)', () => {
       await dropSchema(schema);
     }
   }, 30_000);
+
+  test('a tool process (outbox.deliver false) records done actions for a serving process and never takes them', async () => {
+    const schema = uniqueSchemaName();
+    const toolHeard: unknown[] = [];
+    const toolHooks = createHookRegistry();
+    toolHooks.addAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'test/tool', (event: unknown) => {
+      toolHeard.push(event);
+    });
+    const tool = await createEventTracking({
+      databaseUrl: testDatabaseUrl(),
+      schema,
+      hooks: toolHooks,
+      logger: silentLogger,
+      outbox: { deliver: false, pollIntervalMs: 50 },
+    });
+    try {
+      const contact = await tool.api('contacts').createOrUpdate({ email: 'tool@example.com' });
+      await tool.api('event_tracker').track({ event_key: 'imported', title: 'Imported', subscriber_id: contact.id }, true);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await tool.drain();
+      expect(toolHeard).toEqual([]);
+      const delivered: Delivered[] = [];
+      const server = await deliveringRuntime(schema, 'server', delivered);
+      try {
+        await waitUntil(() => delivered.length === 1);
+        expect(delivered).toEqual([{ id: expect.any(String), attempt: 1, title: 'Imported', process: 'server' }]);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await tool.close();
+      await dropSchema(schema);
+    }
+  }, 30_000);
 });

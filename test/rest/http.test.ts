@@ -140,7 +140,9 @@ describe('REST: auth, errors, contacts, OpenAPI', () => {
     expect(routes.sort()).toEqual(
       [
         'POST /wp-json/fluent-crm/v2/subscribers/track-event',
+        'POST /wp-json/fluent-crm/v2/subscribers/track-events',
         'GET /wp-json/fluent-crm/v2/subscribers/{id}/tracking-events',
+        'GET /wp-json/fluent-crm/v2/subscribers/{id}/tracking-events/{eventId}/occurrences',
         'POST /wp-json/fluent-crm/v2/subscribers',
         'GET /wp-json/fluent-crm/v2/subscribers/{id}',
         'DELETE /wp-json/fluent-crm/v2/subscribers/{id}',

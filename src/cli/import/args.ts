@@ -1,0 +1,92 @@
+import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MAX_BATCH } from '../../tracking/tracker';
+import type { ImportFormat } from './types';
+
+export const USAGE = `Usage: npm run import -- FILE [--format ndjson|csv] [--batch 500] [--no-done] [--no-derive-keys]
+
+Imports tracked events from FILE, streaming it: NDJSON (one JSON object per line, blank lines
+skipped) or CSV with a header row (columns event_key, title, value, provider, email, user_id,
+subscriber_id, occurred_at, idempotency_key; other columns are ignored, empty cells are missing).
+Progress goes to stderr; the summary (counts and rejected lines) to stdout.
+
+  --format F        ndjson or csv (default: from the extension: .ndjson .jsonl → ndjson, .csv → csv)
+  --batch N         events per trackMany call, 1 to ${MAX_BATCH} (default 500)
+  --no-done         do not fire fluent_crm/track_event_activity_done for the imported events
+  --no-derive-keys  lines without idempotency_key get none (then a re-import counts them again)
+  --help            show this help
+
+A line without idempotency_key gets "import:" + SHA-256 of its canonical JSON (":N" for the N-th
+identical line), so importing the same file again within the idempotency retention window
+(default 24 h) changes nothing.
+
+Exit codes: 0 the import ran (also when lines were rejected), 1 a fatal error, 2 bad arguments.
+
+Database (the same as the server's):
+  DATABASE_URL    PostgreSQL URL; without it, the embedded database in FCRM_DATA_DIR (default ./.fcrm-data)
+  FCRM_SCHEMA     PostgreSQL schema of the tables (default public)
+`;
+
+export interface ImportArgs {
+  file: string;
+  format: ImportFormat;
+  batchSize: number;
+  fireDone: boolean;
+  deriveKeys: boolean;
+}
+
+export class UsageError extends Error {}
+
+const EXTENSIONS: Record<string, ImportFormat> = { '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.csv': 'csv' };
+
+export function parseImportArgs(argv: string[]): ImportArgs | 'help' {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'FILE is required' : `one FILE only, not ${positionals.length}`);
+  const file = positionals[0];
+  return {
+    file,
+    format: formatOf(values.format, file),
+    batchSize: batchSizeOf(values.batch),
+    fireDone: !values['no-done'],
+    deriveKeys: !values['no-derive-keys'],
+  };
+}
+
+function parseOptions(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      format: { type: 'string' },
+      batch: { type: 'string' },
+      'no-done': { type: 'boolean' },
+      'no-derive-keys': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+}
+
+function formatOf(given: string | undefined, file: string): ImportFormat {
+  if (given !== undefined) {
+    if (given === 'ndjson' || given === 'csv') return given;
+    throw new UsageError(`--format must be "ndjson" or "csv", not "${given}"`);
+  }
+  const format = EXTENSIONS[extname(file).toLowerCase()];
+  if (!format) throw new UsageError(`cannot tell the format of "${file}" from its extension: pass --format ndjson or --format csv`);
+  return format;
+}
+
+function batchSizeOf(given: string | undefined): number {
+  if (given === undefined) return 500;
+  const n = /^\d{1,7}$/.test(given) ? Number(given) : NaN;
+  if (!(n >= 1 && n <= MAX_BATCH)) throw new UsageError(`--batch must be a whole number from 1 to ${MAX_BATCH}, not "${given}"`);
+  return n;
+}
