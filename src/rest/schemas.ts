@@ -1,3 +1,4 @@
+import { MAX_PER_PAGE } from '../pagination/pageParams';
 /**
  * JSON schemas of the REST routes: Fastify validates and serialises with them, and the OpenAPI
  * document is generated from them. Fields whose rules are FluentCRM's (types of event_key, title…)
@@ -216,4 +217,13 @@ export const occurrenceRow = {
     created_at: { type: 'string', description: 'YYYY-MM-DD HH:MM:SS (when it was stored)' },
   },
   required: ['id', 'event_id', 'subscriber_id', 'counter', 'value', 'provider', 'created_by', 'idempotency_key', 'occurred_at', 'created_at'],
+} as const;
+
+/** `page` and `per_page` of the paginated listings; their rules are checked by parsePageParams (422, not 400). */
+export const pageQuerystring = {
+  type: 'object',
+  properties: {
+    page: { description: 'Page number; below 1 or not a number means 1' },
+    per_page: { description: `Rows per page, 1 to ${MAX_PER_PAGE} (default 15)` },
+  },
 } as const;

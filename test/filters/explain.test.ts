@@ -2,20 +2,8 @@ import { compileFilterGroups } from '../../src/filters';
 import { tableNames } from '../../src/db/tableNames';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 import { item } from './filterTestKit';
+import { INDEX_NODES, nodes, type PlanNode } from './planKit';
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Index Cond'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
-const INDEX_NODES = ['Index Scan', 'Index Only Scan', 'Bitmap Index Scan'];
 
 /**
  * The generated SQL on 120,000 events (10,000 contacts, 100 keys) after ANALYZE: key filters are

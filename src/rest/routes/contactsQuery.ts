@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { FcrmError, isFcrmError } from '../../errors';
-import { MAX_PER_PAGE } from '../../pagination/pageParams';
 import { requireCapability } from '../authentication';
 import { fcrmErrorBody } from '../errorBodies';
 import { publicUrl } from '../publicUrl';
 import type { RestDeps } from '../restDeps';
-import { contactSchema, errorSchemas, paginatorSchema, trackedEventRow } from '../schemas';
+import { contactSchema, errorSchemas, paginatorSchema, trackedEventRow, pageQuerystring } from '../schemas';
 
 type QueryRoute = { Querystring: Record<string, string | string[] | undefined> };
 
@@ -36,8 +35,7 @@ export function registerContactsQuery(app: FastifyInstance, deps: RestDeps): voi
             advanced_filters: { description: 'FluentCRM advanced filters as JSON: groups (ORed) of items (ANDed) with source ["event_tracking", PROPERTY]' },
             search: { description: 'Text to find in the e-mail or name, case-insensitively' },
             with_events: { description: "1 or true: add each contact's events (one query for the page)" },
-            page: { description: 'Page number; below 1 or not a number means 1' },
-            per_page: { description: `Rows per page, 1 to ${MAX_PER_PAGE} (default 15)` },
+            ...pageQuerystring.properties,
           },
         },
         response: {

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { isFcrmError } from '../../errors';
-import { MAX_PER_PAGE } from '../../pagination/pageParams';
 import { requireCapability } from '../authentication';
 import { fcrmErrorBody, notFoundBody } from '../errorBodies';
 import { publicUrl } from '../publicUrl';
 import type { RestDeps } from '../restDeps';
-import { errorSchemas, occurrenceParams, occurrenceRow, paginatorSchema } from '../schemas';
+import { errorSchemas, occurrenceParams, occurrenceRow, paginatorSchema, pageQuerystring } from '../schemas';
 
 type OccurrencesRoute = { Params: { id: string; eventId: string }; Querystring: { page?: string; per_page?: string } };
 
@@ -19,13 +18,7 @@ export function registerOccurrences(app: FastifyInstance, deps: RestDeps): void 
         summary: "An event's history: every tracked occurrence, newest first",
         tags: ['events'],
         params: occurrenceParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            page: { description: 'Page number; below 1 or not a number means 1' },
-            per_page: { description: `Rows per page, 1 to ${MAX_PER_PAGE} (default 15)` },
-          },
-        },
+        querystring: pageQuerystring,
         response: {
           200: { type: 'object', properties: { occurrences: paginatorSchema(occurrenceRow) }, required: ['occurrences'] },
           404: { ...errorSchemas.notFound, description: 'No such contact, or the contact has no event with this id' },

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { isFcrmError } from '../../errors';
-import { MAX_PER_PAGE } from '../../pagination/pageParams';
 import { requireCapability } from '../authentication';
 import { fcrmErrorBody, notFoundBody } from '../errorBodies';
 import { publicUrl } from '../publicUrl';
 import type { RestDeps } from '../restDeps';
-import { errorSchemas, idParams, paginatorSchema, trackedEventRow } from '../schemas';
+import { errorSchemas, idParams, paginatorSchema, trackedEventRow, pageQuerystring } from '../schemas';
 
 /** GET /subscribers/{id}/tracking-events: a contact's events, newest first, in FluentCRM's paginator. */
 export function registerTrackingEvents(app: FastifyInstance, deps: RestDeps): void {
@@ -17,13 +16,7 @@ export function registerTrackingEvents(app: FastifyInstance, deps: RestDeps): vo
         summary: "A contact's tracked events",
         tags: ['events'],
         params: idParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            page: { description: 'Page number; below 1 or not a number means 1' },
-            per_page: { description: `Rows per page, 1 to ${MAX_PER_PAGE} (default 15)` },
-          },
-        },
+        querystring: pageQuerystring,
         response: {
           200: { type: 'object', properties: { events: paginatorSchema(trackedEventRow) }, required: ['events'] },
           404: errorSchemas.notFound,
