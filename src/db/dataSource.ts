@@ -30,8 +30,12 @@ export async function openDataSource(config: DataSourceConfig): Promise<DataSour
     logging: false,
     poolSize: config.poolSize,
     extra: {
+      // No call hangs forever: a connection that cannot be had, a statement that runs away, or a
+      // transaction left open fail with a clear error instead (PGlite ignores the server-side two).
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
+      statement_timeout: 30_000,
+      idle_in_transaction_session_timeout: 60_000,
       ...config.pool,
     },
   });
