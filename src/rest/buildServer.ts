@@ -4,6 +4,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, 
 import { restNoRoute, wpError } from './errorBodies';
 import { REST_PREFIX } from './publicUrl';
 import type { RestDeps } from './restDeps';
+import { DEFAULT_FAILED_AUTH_LIMIT, FailedAuthLimiter, type FailedAuthLimit } from './failedAuthLimiter';
 import { registerContactsQuery } from './routes/contactsQuery';
 import { registerOccurrences } from './routes/occurrences';
 import { registerReports } from './routes/reports';
@@ -15,7 +16,9 @@ import { registerTrackingEvents } from './routes/trackingEvents';
 /** The documented request body limit (1 MiB; the batch route has its own); larger bodies get a 413 JSON error. */
 export const BODY_LIMIT = 1_048_576;
 
-export interface BuildServerOptions extends RestDeps {
+export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter'> {
+  /** Failed authentications allowed per client address and window (default 20 per minute). */
+  failedAuthLimit?: FailedAuthLimit;
   /** Fastify's logger settings; false (no logs) by default. */
   logger?: FastifyServerOptions['logger'];
   /** A pino logger to use instead. */
@@ -70,19 +73,24 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(restNoRoute()));
 
+  const deps: RestDeps = {
+    runtime: options.runtime,
+    credentials: options.credentials,
+    authLimiter: new FailedAuthLimiter(options.failedAuthLimit ?? DEFAULT_FAILED_AUTH_LIMIT),
+  };
   await app.register(
     async (api) => {
       // A request without a body (parameters in the query string) validates as an empty object.
       api.addHook('preValidation', async (request) => {
         if (request.body === undefined || request.body === null) request.body = {};
       });
-      registerTrackEvent(api, options);
-      registerTrackEvents(api, options);
-      registerTrackingEvents(api, options);
-      registerOccurrences(api, options);
-      registerSubscribers(api, options);
-      registerContactsQuery(api, options);
-      registerReports(api, options);
+      registerTrackEvent(api, deps);
+      registerTrackEvents(api, deps);
+      registerTrackingEvents(api, deps);
+      registerOccurrences(api, deps);
+      registerSubscribers(api, deps);
+      registerContactsQuery(api, deps);
+      registerReports(api, deps);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: REST_PREFIX },

@@ -1,8 +1,11 @@
 import type { CredentialStore } from '../auth/credentialStore';
 import type { EventTrackingRuntime } from '../createEventTracking';
+import type { FailedAuthLimiter } from './failedAuthLimiter';
 
-/** What the routes need: the runtime (tracker, API) and the credentials that guard them. */
+/** What the routes need: the runtime (tracker, API), the credentials that guard them and the failed-auth limit. */
 export interface RestDeps {
   runtime: EventTrackingRuntime;
   credentials: CredentialStore;
+  /** Failed authentications per client address (built by buildServer). */
+  authLimiter: FailedAuthLimiter;
 }

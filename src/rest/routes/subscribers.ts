@@ -14,8 +14,8 @@ type IdRoute = { Params: { id: string } };
  * read one, delete one (its events go with it).
  */
 export function registerSubscribers(app: FastifyInstance, deps: RestDeps): void {
-  const read = requireCapability(deps.credentials, 'fcrm_read_contacts');
-  const manage = requireCapability(deps.credentials, 'fcrm_manage_contacts');
+  const read = requireCapability(deps, 'fcrm_read_contacts');
+  const manage = requireCapability(deps, 'fcrm_manage_contacts');
   const contacts = () => deps.runtime.api('contacts');
 
   app.post(
