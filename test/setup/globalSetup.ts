@@ -1,5 +1,6 @@
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embeddedPostgres';
-import { answers, LOCAL_POSTGRES_URL } from './testDatabase';
+import { databaseAnswers } from '../../src/db/databaseAnswers';
+import { LOCAL_POSTGRES_URL } from './testDatabase';
 
 declare global {
   // Handed from globalSetup to globalTeardown (same process).
@@ -14,7 +15,7 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   const forced = process.env.FCRM_TEST_DB === 'embedded';
   let url = forced ? undefined : process.env.DATABASE_URL || undefined;
-  if (!url && !forced && (await answers(LOCAL_POSTGRES_URL))) url = LOCAL_POSTGRES_URL;
+  if (!url && !forced && (await databaseAnswers(LOCAL_POSTGRES_URL))) url = LOCAL_POSTGRES_URL;
   if (!url) {
     const embedded = await startEmbeddedPostgres({ dataDir: 'memory://', inMemory: true, maxConnections: 64 });
     globalThis.__FCRM_EMBEDDED__ = embedded;

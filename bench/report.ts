@@ -1,0 +1,98 @@
+import type { BenchConfig } from './config';
+import type { StatementMix } from './runContenders';
+import { machineLine, type MachineInfo } from './machine';
+import type { ContenderSummary } from './summarize';
+import { tableToMarkdown, tableToText, type Table } from './table';
+
+export interface BenchReport {
+  date: Date;
+  config: BenchConfig;
+  machine: MachineInfo;
+  summaries: ContenderSummary[];
+  /** Statements per event each runtime contender sent, counted during its warm-up. */
+  statements: ReadonlyMap<string, StatementMix>;
+  /** 1-minute load average when the runs finished (the start value is in the machine line). */
+  loadAtEnd: number;
+}
+
+const rate = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(2));
+const ratio = (n: number) => `${n.toFixed(2)}×`;
+
+export function resultsTable(summaries: readonly ContenderSummary[]): Table {
+  return {
+    headers: ['#', 'Contender', 'events/s (median)', 'events/s (min–max)', 'p50 ms', 'p99 ms', 'Node CPU µs/event', 'vs pg upsert'],
+    rows: summaries.map((s, i) => {
+      const all = s.runs.map((r) => r.eventsPerSec);
+      return [
+        s.diagnostic ? `(${i + 1})` : String(i + 1),
+        s.diagnostic ? `${s.label} [diagnostic]` : s.label,
+        rate(s.eventsPerSec),
+        `${rate(Math.min(...all))}–${rate(Math.max(...all))}`,
+        ms(s.p50Ms),
+        ms(s.p99Ms),
+        String(Math.round(s.cpuUsPerEvent)),
+        ratio(s.vsBaseline),
+      ];
+    }),
+    rightAligned: new Set([2, 3, 4, 5, 6, 7]),
+  };
+}
+
+/** What the runtime sent per event, so the table can be read against its round trips. */
+export function statementsTable(r: BenchReport): Table {
+  return {
+    headers: ['Contender', 'statement (keyword, tables)', 'per event'],
+    rows: [...r.statements].flatMap(([id, mix]) => mix.map(({ shape, perEvent }) => [id, shape, perEvent.toFixed(2)])),
+    rightAligned: new Set([2]),
+  };
+}
+
+export function workloadLine(c: BenchConfig): string {
+  return (
+    `${c.events.toLocaleString('en-US')} events over ${c.contacts.toLocaleString('en-US')} contacts × ${c.keys} keys, ` +
+    `concurrency ${c.concurrency}, pool ${c.poolSize}, warm-up ${c.warmup}, median of ${c.repeat} run(s) each`
+  );
+}
+
+/** The benchmark itself loads the box; much more than its own share means someone else was busy. */
+function loadLine(r: BenchReport): string {
+  return `Load average (1 min): ${r.machine.loadAtStart.toFixed(2)} at start, ${r.loadAtEnd.toFixed(2)} at end, on ${r.machine.cores} cores`;
+}
+
+export function reportText(r: BenchReport): string {
+  return [
+    `Workload: ${workloadLine(r.config)}`,
+    loadLine(r),
+    '',
+    tableToText(resultsTable(r.summaries)),
+    '',
+    `Statements through the runtime per event (counted during the ${r.config.warmup}-event warm-up):`,
+    tableToText(statementsTable(r)),
+  ].join('\n');
+}
+
+export function reportMarkdown(r: BenchReport): string {
+  return [
+    '# Benchmark: latest run',
+    '',
+    `- Date: ${r.date.toISOString()}`,
+    '- Command: `npm run bench`',
+    `- Machine: ${machineLine(r.machine)}`,
+    `- Workload: ${workloadLine(r.config)}`,
+    `- ${loadLine(r)}`,
+    '',
+    tableToMarkdown(resultsTable(r.summaries)),
+    '',
+    'p50/p99 are per-call latencies (the fire-and-forget entrance has no per-call completion to time); ' +
+      'all columns are medians over the repeats; "Node CPU" is the benchmark process only, not PostgreSQL. ' +
+      'Every run was verified (row count and sum(counter) = events) before it counted.',
+    '',
+    `Statements the runtime sent per event, counted during the ${r.config.warmup}-event warm-up ` +
+      '(each is its own implicit transaction unless BEGIN/START TRANSACTION shows up; the pg rows send exactly the upsert, ' +
+      'or the contact SELECT + upsert):',
+    '',
+    tableToMarkdown(statementsTable(r)),
+    '',
+  ].join('\n');
+}

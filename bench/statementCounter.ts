@@ -1,0 +1,47 @@
+import type { DataSource, EntitySubscriberInterface } from 'typeorm';
+
+/**
+ * Counts the statements the runtime sends through TypeORM, by shape ("INSERT fc_event_tracking"),
+ * while switched on. It reads what the code does today, so the report names the hook path's real
+ * round trips even as the tracker changes. Used on untimed warm-ups only; the pg baseline bypasses
+ * TypeORM and is never counted.
+ */
+export interface StatementCounter {
+  /** Counts what runs during `work`, and returns it. */
+  count(work: () => Promise<unknown>): Promise<Map<string, number>>;
+  detach(): void;
+}
+
+export function attachStatementCounter(dataSource: DataSource): StatementCounter {
+  let counts: Map<string, number> | undefined;
+  const subscriber: EntitySubscriberInterface = {
+    beforeQuery(event: { query: string }) {
+      if (!counts) return;
+      const shape = statementShape(event.query);
+      counts.set(shape, (counts.get(shape) ?? 0) + 1);
+    },
+  };
+  dataSource.subscribers.push(subscriber);
+  return {
+    async count(work) {
+      counts = new Map();
+      try {
+        await work();
+        return counts;
+      } finally {
+        counts = undefined;
+      }
+    },
+    detach() {
+      const at = dataSource.subscribers.indexOf(subscriber);
+      if (at >= 0) dataSource.subscribers.splice(at, 1);
+    },
+  };
+}
+
+/** The leading keyword and the tables named, in order: enough to tell the statements apart. */
+export function statementShape(sql: string): string {
+  const keyword = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '?';
+  const tables = [...new Set([...sql.matchAll(/"(fc_\w+)"/g)].map((m) => m[1]))];
+  return tables.length > 0 ? `${keyword} ${tables.join(', ')}` : keyword;
+}

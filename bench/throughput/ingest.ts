@@ -1,0 +1,321 @@
+/**
+ * Benchmark 1: the ingest entrances side by side, each in a fresh schema with the same table shape and
+ * the same events: hook doAction ×N + drain, hook doActionAsync at C=32, a plain pg single-row upsert at
+ * C=32, a TypeORM find-then-save port of FluentCRM's path at C=32, and pgbench's 100-row multi-row
+ * upsert at 8 clients (the limit).
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { HOOKS, Subscriber, TrackedEvent } from '../../src';
+import { runLoops } from '../loops';
+import {
+  DB_URL,
+  POOL_SIZE,
+  fmtInt,
+  fmtMs,
+  openRuntime,
+  pct,
+  rssSampler,
+  seedContactsSql,
+  settle,
+  singleUpsertSql,
+  table,
+  verdict,
+  type BenchRuntime,
+} from './common';
+
+export interface IngestConfig {
+  events: number;
+  contacts: number;
+  keys: number;
+  concurrency: number;
+  warmup: number;
+  pgbenchSeconds: number;
+  pgbenchClients: number;
+  pgbenchRows: number;
+}
+
+export function ingestConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
+  return {
+    events: Number(env.BENCH_TP_EVENTS ?? 20_000),
+    contacts: 1_000,
+    keys: 10,
+    concurrency: 32,
+    warmup: 1_000,
+    pgbenchSeconds: Number(env.BENCH_TP_PGBENCH_SECONDS ?? 15),
+    pgbenchClients: 8,
+    pgbenchRows: 100,
+  };
+}
+
+export interface Ev {
+  subscriberId: number;
+  eventKey: string;
+  title: string;
+  value: string;
+}
+
+/**
+ * Event i: contact i mod contacts, key (i div contacts) mod keys. With 20,000 events, 1,000 contacts and
+ * 10 keys: 10,000 distinct rows, each tracked twice (half inserts, half counter updates), and
+ * consecutive events hit different rows.
+ */
+export function makeEvents(ids: readonly number[], keys: number, count: number, keyPrefix: string): Ev[] {
+  const out: Ev[] = [];
+  for (let i = 0; i < count; i++) {
+    const k = Math.floor(i / ids.length) % keys;
+    out.push({ subscriberId: ids[i % ids.length], eventKey: `${keyPrefix}_${k}`, title: `Event ${k}`, value: `v-${i}` });
+  }
+  return out;
+}
+
+export const hookData = (e: Ev): Record<string, unknown> => ({
+  event_key: e.eventKey,
+  title: e.title,
+  value: e.value,
+  subscriber_id: e.subscriberId,
+});
+
+export interface IngestResult {
+  id: string;
+  label: string;
+  eventsPerSec: number;
+  p50?: number;
+  p99?: number;
+  rssMiB?: number;
+  check: string;
+}
+
+interface Contender {
+  id: string;
+  label: string;
+  /** Runs warm-up then the timed events; returns elapsed ms and per-call latencies if any. */
+  run(b: BenchRuntime, warm: Ev[], timed: Ev[]): Promise<{ ms: number; lat?: Float64Array }>;
+  /** Extra verification text after the run. */
+  check?(b: BenchRuntime, timed: Ev[], state: Record<string, number>): Promise<string>;
+}
+
+async function timeIt(fn: () => Promise<Float64Array | void>): Promise<{ ms: number; lat?: Float64Array }> {
+  const t0 = performance.now();
+  const lat = await fn();
+  return { ms: performance.now() - t0, ...(lat ? { lat } : {}) };
+}
+
+function contenders(cfg: IngestConfig, state: Record<string, number>): Contender[] {
+  const countDone = (b: BenchRuntime) => {
+    state.done = 0;
+    b.rt.hooks.addAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'bench/count-done', () => {
+      state.done += 1;
+    });
+  };
+  return [
+    {
+      id: 'hook-doAction',
+      label: 'hook doAction ×N, then drain()',
+      async run(b, warm, timed) {
+        for (const e of warm) b.rt.hooks.doAction(HOOKS.TRACK_EVENT_ACTIVITY, hookData(e), true);
+        await b.rt.drain();
+        countDone(b);
+        const payloads = timed.map(hookData);
+        return timeIt(async () => {
+          for (const d of payloads) b.rt.hooks.doAction(HOOKS.TRACK_EVENT_ACTIVITY, d, true);
+          await b.rt.drain();
+        });
+      },
+    },
+    {
+      id: 'hook-doActionAsync',
+      label: `hook doActionAsync, C=${cfg.concurrency}`,
+      async run(b, warm, timed) {
+        await runLoops(warm.map(hookData), cfg.concurrency, (d) => b.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY, d, true));
+        await b.rt.drain();
+        countDone(b);
+        const payloads = timed.map(hookData);
+        return timeIt(() => runLoops(payloads, cfg.concurrency, (d) => b.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY, d, true)));
+      },
+    },
+    {
+      id: 'pg-single-upsert',
+      label: `pg single-row upsert, C=${cfg.concurrency} (pool ${POOL_SIZE})`,
+      async run(b, warm, timed) {
+        const pool = new Pool({ connectionString: DB_URL, max: POOL_SIZE });
+        try {
+          const sql = singleUpsertSql(b.events);
+          const params = (e: Ev) => [e.subscriberId, 0, 'custom', e.eventKey, e.title, e.value];
+          await runLoops(warm.map(params), cfg.concurrency, (p) => pool.query(sql, p));
+          const ps = timed.map(params);
+          return await timeIt(() => runLoops(ps, cfg.concurrency, (p) => pool.query(sql, p)));
+        } finally {
+          await pool.end();
+        }
+      },
+    },
+    {
+      id: 'typeorm-find-save',
+      label: `TypeORM find-then-save (FluentCRM's path), C=${cfg.concurrency}`,
+      async run(b, warm, timed) {
+        const subs = b.rt.dataSource.getRepository(Subscriber);
+        const repo = b.rt.dataSource.getRepository(TrackedEvent);
+        state.typeormErrors = 0;
+        // FluentCRM: find the contact, find the event by (subscriber, key, title), then save it with
+        // counter + 1 or insert a new one. Three round trips (save adds its own SELECT + transaction).
+        const track = async (e: Ev) => {
+          try {
+            const contact = await subs.findOneBy({ id: String(e.subscriberId) });
+            if (!contact) throw new Error(`no contact ${e.subscriberId}`);
+            const existing = await repo.findOne({ where: { subscriber_id: contact.id, event_key: e.eventKey, title: e.title } });
+            if (existing) {
+              existing.counter += 1;
+              existing.value = e.value;
+              existing.updated_at = new Date();
+              await repo.save(existing);
+            } else {
+              await repo.save(repo.create({ subscriber_id: contact.id, counter: 1, created_by: '0', provider: 'custom', event_key: e.eventKey, title: e.title, value: e.value }));
+            }
+          } catch {
+            state.typeormErrors += 1;
+          }
+        };
+        await runLoops(warm, cfg.concurrency, track);
+        return timeIt(() => runLoops(timed, cfg.concurrency, track));
+      },
+      async check() {
+        return `${state.typeormErrors} failed calls (lost races on insert)`;
+      },
+    },
+  ];
+}
+
+/** Rows and counter sum of the timed keys; for the hooks also occurrences and done actions fired. */
+async function verify(b: BenchRuntime, timed: Ev[], keyPrefix: string, hook: boolean, state: Record<string, number>): Promise<string> {
+  const [{ rows, sum }] = await b.query<{ rows: string; sum: string }>(
+    `SELECT count(*) AS rows, coalesce(sum(counter), 0) AS sum FROM ${b.events} WHERE event_key LIKE $1`,
+    [`${keyPrefix}_%`],
+  );
+  const distinct = new Set(timed.map((e) => `${e.subscriberId}/${e.eventKey}`)).size;
+  let text = `${rows}/${distinct} rows, counter sum ${sum}/${timed.length}`;
+  if (hook) {
+    const [{ n }] = await b.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${b.occurrences} o JOIN ${b.events} e ON e.id = o.event_id WHERE e.event_key LIKE $1`,
+      [`${keyPrefix}_%`],
+    );
+    text += `, ${n} occurrences, ${state.done} done actions fired`;
+    if (b.logger.errors.length > 0) text += `, ${b.logger.errors.length} logged errors (${b.logger.errors[0].message})`;
+  }
+  return text;
+}
+
+/** pgbench: 100-row multi-row upserts (distinct rows per statement) at 8 clients. */
+async function runPgbench(cfg: IngestConfig, b: BenchRuntime, ids: number[]): Promise<{ tps: number; latencyMs: number; raw: string }> {
+  const minId = ids[0];
+  if (ids[ids.length - 1] - minId + 1 !== ids.length) throw new Error('contact ids are not contiguous');
+  const blocks = Math.floor(ids.length / cfg.pgbenchRows);
+  const keys = 100; // 10 blocks × 100 keys: 1,000 distinct statements' row sets, few lock collisions between clients
+  const values = Array.from(
+    { length: cfg.pgbenchRows },
+    (_, j) => `(:b * ${cfg.pgbenchRows} + ${minId + j}, 1, 0, 'custom', 'pgb_key_' || :k, 'Event ' || :k, 'pgbench-' || :k)`,
+  ).join(',\n');
+  const script = `\\set b random(0, ${blocks - 1})
+\\set k random(0, ${keys - 1})
+INSERT INTO ${b.events} AS e (subscriber_id, counter, created_by, provider, event_key, title, value) VALUES
+${values}
+ON CONFLICT (subscriber_id, lower(event_key), lower(title)) DO UPDATE SET counter = e.counter + 1, value = EXCLUDED.value, updated_at = now();
+`;
+  const file = join(os.tmpdir(), `bench-tp-pgbench-${process.pid}.sql`);
+  writeFileSync(file, script);
+  const url = new URL(DB_URL);
+  const args = [
+    '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'),
+    '-n', '-c', String(cfg.pgbenchClients), '-j', '2', '-T', String(cfg.pgbenchSeconds), '-f', file,
+    url.pathname.slice(1) || 'postgres', // the database name (pgbench's -d is --debug)
+  ];
+  const raw = await new Promise<string>((resolve, reject) => {
+    execFile('/usr/bin/pgbench', args, { timeout: (cfg.pgbenchSeconds + 60) * 1000, maxBuffer: 16 * 2 ** 20, env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) } }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`pgbench failed: ${error.message}\n${stderr}`));
+      else resolve(stdout + stderr);
+    });
+  });
+  const tps = Number(/tps = ([\d.]+)/.exec(raw)?.[1]);
+  const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(raw)?.[1]);
+  const failed = /number of failed transactions: (\d+)/.exec(raw)?.[1];
+  if (failed && failed !== '0') console.log(`  pgbench: ${failed} failed transactions`);
+  return { tps, latencyMs, raw };
+}
+
+export async function benchIngest(log: (line: string) => void): Promise<{ markdown: string; results: IngestResult[]; limit: number }> {
+  const cfg = ingestConfig();
+  const state: Record<string, number> = {};
+  const results: IngestResult[] = [];
+  log(`\n## 1. Ingest: ${fmtInt(cfg.events)} events (${cfg.contacts} contacts × ${cfg.keys} keys: each row tracked ${cfg.events / (cfg.contacts * cfg.keys)}×), warm-up ${cfg.warmup}`);
+  for (const c of contenders(cfg, state)) {
+    const b = await openRuntime(c.id.replace(/-/g, '_'));
+    try {
+      const ids = await seedContactsSql(b, cfg.contacts);
+      await b.query(`ANALYZE ${b.subscribers}`);
+      const warm = makeEvents(ids, cfg.keys, cfg.warmup, 'warm_key');
+      const timed = makeEvents(ids, cfg.keys, cfg.events, 'bench_key');
+      await settle(500);
+      const rss = rssSampler();
+      const { ms, lat } = await c.run(b, warm, timed);
+      const rssMiB = rss.stop();
+      await b.rt.drain();
+      const hook = c.id.startsWith('hook');
+      let check = await verify(b, timed, 'bench_key', hook, state);
+      if (c.check) check += `; ${await c.check(b, timed, state)}`;
+      const r: IngestResult = { id: c.id, label: c.label, eventsPerSec: (cfg.events / ms) * 1000, p50: pct(lat, 50), p99: pct(lat, 99), rssMiB, check };
+      results.push(r);
+      log(`  ${c.label}: ${fmtInt(r.eventsPerSec)} events/s, p50 ${fmtMs(r.p50)} ms, p99 ${fmtMs(r.p99)} ms, peak RSS ${r.rssMiB?.toFixed(0)} MiB — ${check}`);
+    } finally {
+      await b.close();
+    }
+  }
+
+  // The multi-row limit: pgbench on the same table shape (fresh schema, same contacts).
+  const b = await openRuntime('pgbench');
+  let limit: number;
+  let pgbenchLine: string;
+  try {
+    const ids = await seedContactsSql(b, cfg.contacts);
+    await b.query(`ANALYZE ${b.subscribers}`);
+    const run = await runPgbench(cfg, b, ids);
+    limit = run.tps * cfg.pgbenchRows;
+    pgbenchLine = `pgbench ${cfg.pgbenchRows}-row multi-row upsert, ${cfg.pgbenchClients} clients, ${cfg.pgbenchSeconds} s: ${run.tps.toFixed(1)} tps × ${cfg.pgbenchRows} = ${fmtInt(limit)} rows/s (statement latency avg ${run.latencyMs} ms)`;
+    results.push({ id: 'pgbench-multirow', label: `pgbench ${cfg.pgbenchRows}-row multi-row upsert, ${cfg.pgbenchClients} clients (-j 2, -T ${cfg.pgbenchSeconds})`, eventsPerSec: limit, check: `${run.tps.toFixed(1)} tps, avg statement latency ${run.latencyMs} ms` });
+    log(`  ${pgbenchLine}`);
+  } finally {
+    await b.close();
+  }
+
+  const rows = results.map((r) => [
+    r.label,
+    fmtInt(r.eventsPerSec),
+    (r.eventsPerSec / limit).toFixed(2),
+    fmtMs(r.p50),
+    fmtMs(r.p99),
+    r.rssMiB === undefined ? '–' : r.rssMiB.toFixed(0),
+    r.check,
+  ]);
+  const targets = results
+    .filter((r) => r.id.startsWith('hook'))
+    .map((r) => {
+      const ratio = r.eventsPerSec / limit;
+      return `- ${r.label}: ${ratio.toFixed(2)}× the multi-row limit (target ≥ 0.50) — **${verdict(ratio >= 0.5)}**`;
+    });
+  const single = results.find((r) => r.id === 'pg-single-upsert');
+  const hookA = results.find((r) => r.id === 'hook-doActionAsync');
+  const extra = single && hookA ? `- hook doActionAsync vs pg single-row upsert at the same concurrency: ${(hookA.eventsPerSec / single.eventsPerSec).toFixed(2)}×` : '';
+  const markdown = [
+    `### 1. Ingest (${fmtInt(cfg.events)} events per entrance; ${cfg.contacts} contacts × ${cfg.keys} keys, every row tracked twice; fresh schema each)`,
+    '',
+    table(['entrance', 'events/s', '× limit', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'check'], rows),
+    '',
+    ...targets,
+    extra,
+  ].join('\n');
+  for (const t of targets) log(t.replace(/\*\*/g, ''));
+  if (extra) log(extra);
+  return { markdown, results, limit };
+}
