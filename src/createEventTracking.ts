@@ -42,8 +42,9 @@ export interface EventTrackingOptions extends DatabaseOptions {
    */
   outbox?: { leaseMs?: number; pollIntervalMs?: number; deliver?: boolean };
   /**
-   * Write statements in flight at once (default: half the pool). Tracking calls that arrive while
-   * all are busy are written together in the next statement.
+   * Write statements in flight at once (default 2). Tracking calls that arrive while all are busy
+   * are written together in the next statement; fewer, larger statements measured best here
+   * (BENCHMARKS.md: 1, 2, 3, 5 and 8 compared).
    */
   writeConcurrency?: number;
   /** Test-only fault switches. */
@@ -77,7 +78,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const hooks = options.hooks ?? createHookRegistry();
 
   const delivery = deliverySettings(options);
-  const writeConcurrency = options.writeConcurrency ?? Math.max(1, Math.floor((options.poolSize ?? 10) / 2));
+  const writeConcurrency = options.writeConcurrency ?? Math.min(2, options.poolSize ?? 10);
   if (!Number.isSafeInteger(writeConcurrency) || writeConcurrency < 1) throw new TypeError('writeConcurrency must be a positive integer');
   const database = await openDatabase(options);
   const tables = tableNames(database.schema);
