@@ -78,7 +78,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const hooks = options.hooks ?? createHookRegistry();
 
   const delivery = deliverySettings(options);
-  const writeConcurrency = options.writeConcurrency ?? Math.min(2, options.poolSize ?? 10);
+  const writeConcurrency = options.writeConcurrency ?? 2;
   if (!Number.isSafeInteger(writeConcurrency) || writeConcurrency < 1) throw new TypeError('writeConcurrency must be a positive integer');
   const database = await openDatabase(options);
   const tables = tableNames(database.schema);
