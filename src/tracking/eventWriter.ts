@@ -46,7 +46,7 @@ export type WriteOutcome = (WrittenEvent & { replayed?: false }) | ReplayedEvent
  * fixed order (contact, key, title) so concurrent batches cannot deadlock each other.
  */
 export class EventWriter {
-  private readonly sql: { write: string; replay: string };
+  private readonly sql: { write: string; replay: string; forgetClaims: string };
 
   constructor(
     private readonly db: DataSource,
@@ -57,7 +57,12 @@ export class EventWriter {
      */
     private readonly outboxLeaseMs: number | null,
   ) {
-    this.sql = { write: writeSql(tables), replay: replaySql(tables) };
+    this.sql = {
+      write: writeSql(tables),
+      replay: replaySql(tables),
+      forgetClaims: `DELETE FROM ${tables.idempotencyKeys} k USING unnest($1::bigint[], $2::text[]) AS s(subscriber_id, idempotency_key)
+                     WHERE k.subscriber_id = s.subscriber_id AND k.idempotency_key = s.idempotency_key`,
+    };
   }
 
   /** Outcomes in input order. Items repeating an earlier item's idempotency key replay its result. */
@@ -72,6 +77,26 @@ export class EventWriter {
     });
     const unique = items.map((item, index) => ({ item, index })).filter(({ index }) => duplicateOf[index] === -1);
 
+    const outcomes: Array<WriteOutcome | undefined> = new Array(items.length);
+    await this.writeUnique(unique, outcomes);
+    const replays = unique.filter(({ index }) => outcomes[index] === undefined);
+    const stale = replays.length > 0 ? await this.replay(replays, outcomes) : [];
+    if (stale.length > 0) {
+      // Claims whose history is gone (rows deleted outside the API): forget them and apply once more.
+      await this.db.query(this.sql.forgetClaims, [stale.map(({ item }) => item.subscriberId), stale.map(({ item }) => item.idempotencyKey)]);
+      await this.writeUnique(stale, outcomes);
+    }
+    // An item repeating an earlier item's key is that item's result, replayed.
+    return Array.from(items, (_, index) => {
+      const own = outcomes[index];
+      if (own) return own;
+      const first = outcomes[duplicateOf[index]];
+      if (!first) throw new Error(`idempotency key ${items[index].idempotencyKey} could be neither applied nor replayed`);
+      return { row: first.row, occurrenceId: first.occurrenceId, replayed: true };
+    });
+  }
+
+  private async writeUnique(unique: Array<{ item: EventWrite; index: number }>, outcomes: Array<WriteOutcome | undefined>): Promise<void> {
     const rows: Array<EventRow & { idx: number; item_counter: number; item_value: string; occurrence_id: string; outbox_id: string | null }> =
       await this.db.query(this.sql.write, [
         unique.map(({ index }) => index),
@@ -86,8 +111,6 @@ export class EventWriter {
         unique.map(({ item }) => item.fireDone),
         this.outboxLeaseMs,
       ]);
-
-    const outcomes: Array<WriteOutcome | undefined> = new Array(items.length);
     for (const { idx, item_counter, item_value, occurrence_id, outbox_id, ...row } of rows) {
       outcomes[idx] = {
         row: { ...row, counter: item_counter, value: item_value },
@@ -95,19 +118,17 @@ export class EventWriter {
         outboxId: outbox_id === null ? null : String(outbox_id),
       };
     }
-    const replays = unique.filter(({ index }) => outcomes[index] === undefined);
-    if (replays.length > 0) await this.replay(replays, outcomes);
-    // An item repeating an earlier item's key is that item's result, replayed.
-    return Array.from(items, (_, index) => {
-      const own = outcomes[index];
-      if (own) return own;
-      const first = outcomes[duplicateOf[index]]!;
-      return { row: first.row, occurrenceId: first.occurrenceId, replayed: true };
-    });
   }
 
-  /** The first application's results, for keys another call had already claimed. */
-  private async replay(pending: Array<{ item: EventWrite; index: number }>, outcomes: Array<WriteOutcome | undefined>): Promise<void> {
+  /**
+   * The first application's results, for keys another call had already claimed. Returns the items
+   * whose claim has no occurrence left: a claim and its occurrence are written by one statement, so
+   * that only happens when events were deleted outside the API.
+   */
+  private async replay(
+    pending: Array<{ item: EventWrite; index: number }>,
+    outcomes: Array<WriteOutcome | undefined>,
+  ): Promise<Array<{ item: EventWrite; index: number }>> {
     const rows: Array<EventRow & { occurrence_id: string; item_counter: number; item_value: string; replayed_key: string }> =
       await this.db.query(this.sql.replay, [
         pending.map(({ item }) => item.subscriberId),
@@ -117,13 +138,13 @@ export class EventWriter {
       claimKey(String(row.subscriber_id), replayed_key),
       { row: { ...row, counter: item_counter, value: item_value }, occurrenceId: String(occurrence_id), replayed: true as const },
     ]));
-    for (const { item, index } of pending) {
-      const replayed = byKey.get(claimKey(item.subscriberId, item.idempotencyKey!));
-      // A claim without an occurrence cannot happen (both are written by one statement); if the key
-      // was claimed by a call that then failed, its claim was rolled back with it.
-      if (!replayed) throw new Error(`idempotency key ${item.idempotencyKey} is claimed but has no occurrence`);
-      outcomes[index] = replayed;
+    const stale: Array<{ item: EventWrite; index: number }> = [];
+    for (const pendingItem of pending) {
+      const replayed = byKey.get(claimKey(pendingItem.item.subscriberId, pendingItem.item.idempotencyKey!));
+      if (replayed) outcomes[pendingItem.index] = replayed;
+      else stale.push(pendingItem);
     }
+    return stale;
   }
 }
 

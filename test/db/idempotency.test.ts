@@ -74,6 +74,17 @@ describe('idempotency keys', () => {
     expect((await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'old' })).counter).toBe(2);
   });
 
+  test('a key whose events were deleted outside the API is applied again instead of failing', async () => {
+    const contact = await createContact(t.rt);
+    const api = t.rt.api('event_tracker');
+    await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'orphaned' });
+    await t.sql('DELETE FROM {schema}.fc_event_tracking'); // history and outbox go with it; the claim stays
+    const again = await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'orphaned' });
+    expect(again.counter).toBe(1);
+    expect((await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'orphaned' })).counter).toBe(1);
+    expect(await counter()).toBe(1);
+  });
+
   test.each([
     ['too long', 'k'.repeat(192)],
     ['an object', { a: 1 }],
