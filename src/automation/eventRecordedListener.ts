@@ -33,7 +33,7 @@ export function createEventRecordedListener(
   trigger: ParsedTrigger,
   handler: AutomationHandler,
   deps: ListenerDeps,
-): (event: unknown, subscriber: unknown) => Promise<void> {
+): (event: unknown, subscriber: unknown, delivery?: unknown) => Promise<void> {
   const report = (error: unknown): Promise<void> => {
     deps.logger.error({ automation: trigger.id, ...describeError(error) }, 'An automation failed');
     return deps.hooks.doActionIsolated(
@@ -45,7 +45,7 @@ export function createEventRecordedListener(
     );
   };
 
-  const start = async (event: unknown, subscriber: unknown): Promise<void> => {
+  const start = async (event: unknown, subscriber: unknown, delivery: unknown): Promise<void> => {
     const facts = matchTrigger(trigger, event, subscriber);
     if (!facts) return;
     if (currentChainDepth() >= MAX_CHAIN_DEPTH) {
@@ -60,6 +60,7 @@ export function createEventRecordedListener(
       subscriberId: facts.subscriberId,
       eventId: facts.eventId,
       runOnce: !trigger.runMultiple,
+      deliveryId: deliveryIdOf(delivery),
     });
     if (runId === null) return;
     const run = { automationId: trigger.id, subscriberId: Number(facts.subscriberId), runId };
@@ -83,5 +84,11 @@ export function createEventRecordedListener(
     await deps.runs.finish(runId, 'completed');
   };
 
-  return (event, subscriber) => deps.inFlight.run(() => start(event, subscriber).catch(report));
+  return (event, subscriber, delivery) => deps.inFlight.run(() => start(event, subscriber, delivery).catch(report));
+}
+
+/** The outbox delivery id the done action carries (third argument), when it carries one. */
+function deliveryIdOf(delivery: unknown): string | null {
+  const id = typeof delivery === 'object' && delivery !== null ? (delivery as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && /^[0-9]+$/.test(id) ? id : null;
 }

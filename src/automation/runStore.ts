@@ -11,6 +11,8 @@ export interface RunClaim {
   eventId: string | null;
   /** Run-once automations claim the (automation, contact) pair; run_multiple ones only log a row. */
   runOnce: boolean;
+  /** The done action's delivery id: a redelivered done action starts no second run. */
+  deliveryId: string | null;
 }
 
 /** Longest failure message kept with a run; the full error goes to the log and the failure hook. */
@@ -39,6 +41,7 @@ export class AutomationRunStore {
       claim.subscriberId,
       claim.eventId,
       claim.runOnce,
+      claim.deliveryId,
     ]);
     return rows.length > 0 ? Number(rows[0].id) : null;
   }
@@ -53,13 +56,14 @@ export class AutomationRunStore {
 function runSql(runs: string, subscribers: string) {
   return {
     // Casts: each parameter is used twice, and PostgreSQL must deduce one type for it.
-    claim: `INSERT INTO ${runs} (automation_id, subscriber_id, event_id, run_once)
-            SELECT $1::text, s.id, $3::bigint, $4::boolean
+    // No conflict target: either unique key (run-once pair, or automation + delivery) says "already ran".
+    claim: `INSERT INTO ${runs} (automation_id, subscriber_id, event_id, run_once, delivery_id)
+            SELECT $1::text, s.id, $3::bigint, $4::boolean, $5::bigint
               FROM ${subscribers} s
              WHERE s.id = $2::bigint AND s.status = 'subscribed'
                AND NOT ($4::boolean AND EXISTS (
                      SELECT 1 FROM ${runs} r WHERE r.subscriber_id = s.id AND r.automation_id = $1::text))
-            ON CONFLICT (automation_id, subscriber_id) WHERE run_once DO NOTHING
+            ON CONFLICT DO NOTHING
             RETURNING id`,
     finish: `UPDATE ${runs} SET status = $2, error = $3, finished_at = now() WHERE id = $1`,
   };

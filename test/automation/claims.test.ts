@@ -40,6 +40,25 @@ describe('automations: the run-once claim', () => {
     expect(await runRows(t, 'once')).toHaveLength(contacts.length);
   });
 
+  test('run_multiple: a redelivered done action (same delivery id) starts no second run; a new delivery does', async () => {
+    const contact = await createContact(t.rt);
+    let runs = 0;
+    t.rt.automations.onEventRecorded({ id: 'every-time', event_key: 'visit', run_multiple: true }, () => {
+      runs += 1;
+    });
+    const event = await trackFor(t.rt, contact.id, 'visit', 'Visited', false);
+    const delivery = { id: '987654', attempt: 1 };
+    await Promise.all([
+      t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact, delivery),
+      t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact, { ...delivery, attempt: 2 }),
+    ]);
+    expect(runs).toBe(1);
+    await t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact, { id: '987655', attempt: 1 });
+    await t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact); // no delivery id: runs
+    expect(runs).toBe(3);
+    expect(await runRows(t, 'every-time')).toHaveLength(3);
+  });
+
   test('concurrent tracking calls through the hook start a run-once automation once', async () => {
     const contact = await createContact(t.rt);
     let runs = 0;

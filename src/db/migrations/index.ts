@@ -3,6 +3,7 @@ import { CreateApiCredentials1764201600000 } from './1764201600000-CreateApiCred
 import { AddFilterIndexes1764288000000 } from './1764288000000-AddFilterIndexes';
 import { CreateAutomationRuns1764374400000 } from './1764374400000-CreateAutomationRuns';
 import { AddEventHistoryAndOutbox1764460800000 } from './1764460800000-AddEventHistoryAndOutbox';
+import { AddAutomationRunDelivery1764633600000 } from './1764633600000-AddAutomationRunDelivery';
 import { AddOccurrenceKeyIndex1764547200000 } from './1764547200000-AddOccurrenceKeyIndex';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
@@ -13,4 +14,5 @@ export const migrations = [
   CreateAutomationRuns1764374400000,
   AddEventHistoryAndOutbox1764460800000,
   AddOccurrenceKeyIndex1764547200000,
+  AddAutomationRunDelivery1764633600000,
 ];
