@@ -5,6 +5,20 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 
+/** Runs key:create (from source) and resolves with its last line, NAME:PASSWORD. */
+function createKey(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'cli', 'createKey.ts'), ...args], {
+      cwd: ROOT,
+      env,
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').pop() ?? '') : reject(new Error(`key:create exited ${code}: ${out}`))));
+  });
+}
+
 /** Resolves with the text once `pattern` appears in the child's stdout. */
 function waitFor(child: ChildProcessWithoutNullStreams, pattern: RegExp, output: { text: string }): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
@@ -61,6 +75,19 @@ test('npm start serves the REST API on the embedded database and stops cleanly o
 
     const unauthenticated = await fetch(`${base}/subscribers/${created.id}/tracking-events`);
     expect(unauthenticated.status).toBe(401);
+
+    // key:create on the same data folder while the server runs: it connects to the running server's
+    // embedded database instead of opening PGlite's files a second time.
+    const keyLine = await createKey(env, ['--name', 'ops', '--caps', 'read']);
+    expect(keyLine).toMatch(/^ops:[A-Za-z0-9]{24}$/);
+    const reader = `Basic ${Buffer.from(keyLine).toString('base64')}`;
+    expect((await fetch(`${base}/subscribers/${created.id}/tracking-events`, { headers: { authorization: reader } })).status).toBe(200);
+    const readerPost = await fetch(`${base}/subscribers/track-event`, {
+      method: 'POST',
+      headers: { authorization: reader, 'content-type': 'application/json' },
+      body: JSON.stringify({ event_key: 'k', title: 'T', email: 'john@example.com' }),
+    });
+    expect(readerPost.status).toBe(403);
 
     child.kill('SIGTERM');
     expect(await exited).toEqual({ code: 0, signal: null });

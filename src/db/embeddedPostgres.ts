@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { resolve } from 'node:path';
+import { databaseAnswers } from './databaseAnswers';
 import { readOwner, removeOwner, writeOwner } from './embeddedOwner';
 import { EmbeddedSessionQueue } from './embeddedSessionQueue';
 
@@ -35,7 +36,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!options.inMemory) {
     mkdirSync(dataDir, { recursive: true });
     const owner = readOwner(dataDir);
-    if (owner) return { url: owner.url, dataDir, shared: true, stop: async () => undefined };
+    // A live pid whose server does not answer is a recycled pid of a process that died: start anew.
+    if (owner && (await databaseAnswers(owner.url))) return { url: owner.url, dataDir, shared: true, stop: async () => undefined };
   }
   // Loaded lazily: deployments on a real server never pay PGlite's start-up time and memory.
   const { PGlite } = await import('@electric-sql/pglite');
