@@ -127,10 +127,9 @@ function readValue(kind: ValueKind, raw: unknown, what: string, property: Filter
   }
 }
 
-/** A number of days, 1 to MAX_WITHIN_DAYS, as a number or numeric string (`30`, `"30"`); null otherwise. */
+/** A number of days, 1 to MAX_WITHIN_DAYS, as a whole number or a string of digits (`30`, `"30"`); null otherwise. */
 function readDays(raw: unknown): number | null {
-  const text = readNumber(raw);
-  const n = text === null ? NaN : Number(text);
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d{1,6}\s*$/.test(raw) ? Number(raw) : NaN;
   return Number.isInteger(n) && n >= 1 && n <= MAX_WITHIN_DAYS ? n : null;
 }
 

@@ -46,7 +46,9 @@ function structuredText(value: object): string {
     plain = JSON.parse(json);
   } catch (error) {
     if (error instanceof FcrmError) throw error;
-    throw invalidValue('value could not be encoded as JSON');
+    // Too deep for the JSON encoder's stack: say so rather than "could not be encoded".
+    if (error instanceof RangeError) throw invalidValue('value is nested too deeply');
+    throw invalidValue('value could not be encoded as JSON (a cycle, a BigInt or the like)');
   }
   try {
     return JSON.stringify(sanitizeJson(plain));

@@ -156,6 +156,13 @@ describe('tracking rules', () => {
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
 
+    test('a value nested 20,000 levels deep is invalid_data "nested too deeply", not a crash', async () => {
+      const contact = await createContact(t.rt);
+      let deep: unknown = 'bottom';
+      for (let i = 0; i < 20_000; i += 1) deep = [deep];
+      await expectRejected({ event_key: 'k', title: 'T', value: deep, subscriber_id: contact.id }, 'invalid_data', /nested too deeply/);
+    });
+
     test('a cyclic object is rejected with invalid_data', async () => {
       const contact = await createContact(t.rt);
       const value: Record<string, unknown> = {};
