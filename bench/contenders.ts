@@ -52,9 +52,14 @@ export function contenders(db: BenchDatabase, concurrency: number): Contender[] 
       diagnostic: false,
       async run(events) {
         const payloads = events.map(hookData);
-        return timed(() =>
-          runLoops(payloads, concurrency, (data) => rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY, data, true)),
-        );
+        return timed(async () => {
+          const latencies = await runLoops(payloads, concurrency, (data) =>
+            rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY, data, true),
+          );
+          // Work the calls left behind (e.g. buffered bookkeeping) belongs to this run, not the next.
+          await rt.drain();
+          return latencies;
+        });
       },
     },
     {

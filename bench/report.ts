@@ -42,9 +42,17 @@ export function resultsTable(summaries: readonly ContenderSummary[]): Table {
 /** What the runtime sent per event, so the table can be read against its round trips. */
 export function statementsTable(r: BenchReport): Table {
   return {
-    headers: ['Contender', 'statement (keyword, tables)', 'per event'],
-    rows: [...r.statements].flatMap(([id, mix]) => mix.map(({ shape, perEvent }) => [id, shape, perEvent.toFixed(2)])),
-    rightAligned: new Set([2]),
+    headers: ['Contender', 'statement (keyword, tables)', 'statements', 'per event', 'events per statement'],
+    rows: [...r.statements].flatMap(([id, mix]) =>
+      mix.map(({ shape, count, perEvent }) => [
+        id,
+        shape,
+        count.toLocaleString('en-US'),
+        perEvent.toFixed(3),
+        (1 / perEvent).toFixed(1),
+      ]),
+    ),
+    rightAligned: new Set([2, 3, 4]),
   };
 }
 
@@ -67,7 +75,7 @@ export function reportText(r: BenchReport): string {
     '',
     tableToText(resultsTable(r.summaries)),
     '',
-    `Statements through the runtime per event (counted during the ${r.config.warmup}-event warm-up):`,
+    `Statements the runtime sent (all timed runs, ${r.config.repeat} × ${r.config.events.toLocaleString('en-US')} events per contender):`,
     tableToText(statementsTable(r)),
   ].join('\n');
 }
@@ -88,9 +96,9 @@ export function reportMarkdown(r: BenchReport): string {
       'all columns are medians over the repeats; "Node CPU" is the benchmark process only, not PostgreSQL. ' +
       'Every run was verified (row count and sum(counter) = events) before it counted.',
     '',
-    `Statements the runtime sent per event, counted during the ${r.config.warmup}-event warm-up ` +
-      '(each is its own implicit transaction unless BEGIN/START TRANSACTION shows up; the pg rows send exactly the upsert, ' +
-      'or the contact SELECT + upsert):',
+    `Statements the runtime sent over all timed runs (${r.config.repeat} × ${r.config.events.toLocaleString('en-US')} events per contender), ` +
+      'each its own implicit transaction unless START TRANSACTION shows up. The pg rows send one upsert per event ' +
+      '(or the contact SELECT + the upsert) and are not counted:',
     '',
     tableToMarkdown(statementsTable(r)),
     '',
