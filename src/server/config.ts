@@ -5,6 +5,8 @@ export interface ServerConfig {
   /** Unset: the embedded database in `dataDir`. */
   databaseUrl?: string;
   dataDir?: string;
+  /** PostgreSQL schema of the tables (default public), as for key:create and import. */
+  schema?: string;
   timeZone: string;
   logLevel: string;
 }
@@ -27,6 +29,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.FCRM_DATA_DIR || undefined,
+    schema: env.FCRM_SCHEMA?.trim() || undefined,
     timeZone,
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -34,6 +34,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const runtime = await createEventTracking({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    schema: config.schema,
     timeZone: config.timeZone,
     logger,
   });
