@@ -40,3 +40,21 @@ export const MESSAGES = {
 export function isFcrmError(error: unknown): error is FcrmError {
   return error instanceof FcrmError;
 }
+
+/**
+ * The database could not be reached or dropped the connection mid-call (a restart, a failover, a
+ * timeout). Not the caller's fault, so not an FcrmError: REST answers 503. A write cut off this way
+ * may or may not have committed, which the message says, so callers retry with an idempotency key.
+ */
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'database_unavailable' as const;
+
+  constructor(cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `The database is unavailable (${reason}). The event may not have been stored: retry the call, with an idempotency_key so that a retry cannot count twice.`,
+      { cause },
+    );
+    this.name = 'DatabaseUnavailableError';
+  }
+}

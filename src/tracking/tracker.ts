@@ -1,6 +1,7 @@
 import type { ActingUserContext } from '../context/actingUser';
 import { toContactRecord, type ContactRecord, type ContactRow } from '../contacts/contactRecord';
-import { FcrmError, isFcrmError, MESSAGES } from '../errors';
+import { DatabaseUnavailableError, FcrmError, isFcrmError, MESSAGES } from '../errors';
+import { isConnectionFailure } from '../db/connectionFailure';
 import type { DeliveredMarks } from '../outbox/deliveredMarks';
 import type { AfterCommitHooks } from './afterCommitHooks';
 import { toEventRecord, type TrackedEventRecord } from './eventRecord';
@@ -79,8 +80,20 @@ export class Tracker {
     return result;
   }
 
-  /** Valid items are stored even when others fail; results come back in input order. */
+  /**
+   * Valid items are stored even when others fail; results come back in input order. A database
+   * that cannot be reached rejects the call with a DatabaseUnavailableError.
+   */
   async trackMany(items: unknown[], fireDone = false, options: TrackOptions = {}): Promise<BatchItemResult[]> {
+    try {
+      return await this.trackManyOnce(items, fireDone, options);
+    } catch (error) {
+      if (isConnectionFailure(error)) throw new DatabaseUnavailableError(error);
+      throw error;
+    }
+  }
+
+  private async trackManyOnce(items: unknown[], fireDone: boolean, options: TrackOptions): Promise<BatchItemResult[]> {
     if (!Array.isArray(items) || items.length > MAX_BATCH) {
       throw new FcrmError('invalid_data', `Invalid data provided. Send an array of at most ${MAX_BATCH} events`);
     }

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { dropSchema, testDatabaseUrl, uniqueSchemaName } from './helpers/testRuntime';
+import { dropSchema, testDatabaseUrl, uniqueSchemaName } from '../helpers/testRuntime';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 
 interface Server {
   child: ChildProcessWithoutNullStreams;
