@@ -1,7 +1,8 @@
 'use strict';
 /**
  * Runs autocannon in its own process (so the load generator does not share the server's event loop)
- * and prints a JSON summary on stdout. Argument: JSON { url, connections, duration, auth, contacts }.
+ * and prints a JSON summary on stdout. Argument: JSON { url, connections, duration, auth, contacts,
+ * overallRate? } (overallRate: a steady total of requests per second, for the soak).
  * Each request tracks the README's seed event for the next contact (bench-<i>@example.com).
  */
 const autocannon = require('autocannon');
@@ -16,6 +17,7 @@ autocannon(
     url: cfg.url,
     connections: cfg.connections,
     duration: cfg.duration,
+    ...(cfg.overallRate ? { overallRate: cfg.overallRate } : {}),
     requests: [
       {
         method: 'POST',
