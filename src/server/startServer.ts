@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { CredentialStore } from '../auth/credentialStore';
 import { createEventTracking, type EventTrackingRuntime } from '../createEventTracking';
 import { buildServer } from '../rest/buildServer';
 import { REST_PREFIX } from '../rest/publicUrl';
 import type { ServerConfig } from './config';
+import { createServerLogger } from './serverLogger';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -19,18 +19,7 @@ export interface RunningServer {
 
 /** Opens the database (migrating it), makes sure a credential exists, and listens. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const logger = pino({
-    level: config.logLevel,
-    // Requests are logged by method and path only: no query string (tracking data can travel
-    // there), no headers (credentials), and bodies are never logged.
-    serializers: {
-      req: (request: { method?: string; url?: string; ip?: string }) => ({
-        method: request.method,
-        path: request.url?.split('?')[0],
-        remoteAddress: request.ip,
-      }),
-    },
-  });
+  const logger = createServerLogger(config.logLevel);
   const runtime = await createEventTracking({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,

@@ -1,0 +1,44 @@
+import { Writable } from 'node:stream';
+import { CredentialStore } from '../../src/auth/credentialStore';
+import { capabilitiesFor } from '../../src/auth/capabilities';
+import { buildServer } from '../../src/rest/buildServer';
+import { createServerLogger } from '../../src/server/serverLogger';
+import { createContact } from '../helpers/fixtures';
+import { basicAuth } from '../helpers/testServer';
+import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
+
+// What the server logs (at the most verbose level) never carries a credential, a body or a query string.
+test('logs hold method and path only: no credential, body or query string, not even for failures', async () => {
+  const t: TestRuntime = await openTestRuntime();
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const credentials = new CredentialStore(t.rt.dataSource, t.schema);
+  const key = await credentials.create({ name: 'logger-test', capabilities: capabilitiesFor('manage') });
+  const app = await buildServer({ runtime: t.rt, credentials, loggerInstance: createServerLogger('trace', sink) });
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/wp-json/fluent-crm/v2`;
+    const contact = await createContact(t.rt);
+    const post = (path: string, authorization: string, body: string) =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body });
+    const secretValue = 'secret-value-4242';
+    expect((await post(`/subscribers/track-event?email=${encodeURIComponent(contact.email)}&value=query-secret-77`, basicAuth(key.name, key.password), JSON.stringify({ event_key: 'k', title: 'T', value: secretValue }))).status).toBe(200);
+    expect((await post('/subscribers/track-event', basicAuth(key.name, 'wrong-password-99'), JSON.stringify({ value: secretValue }))).status).toBe(401);
+    expect((await post('/subscribers/track-event', basicAuth(key.name, key.password), '{"broken": ')).status).toBe(400);
+    const log = lines.join('');
+    expect(log).toContain('/wp-json/fluent-crm/v2/subscribers/track-event'); // it did log the requests
+    for (const secret of [key.password, 'wrong-password-99', secretValue, 'query-secret-77', contact.email, 'Basic ', Buffer.from(`${key.name}:${key.password}`).toString('base64')]) {
+      expect(log).not.toContain(secret);
+    }
+  } finally {
+    await app.close();
+    await credentials.idle();
+    await t.close();
+  }
+});
