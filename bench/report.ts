@@ -85,7 +85,7 @@ export function reportMarkdown(r: BenchReport): string {
     '# Benchmark: latest run',
     '',
     `- Date: ${r.date.toISOString()}`,
-    '- Command: `npm run bench`',
+    '- Command: `npm run bench` (its first step, `ts-node --transpile-only bench/run.ts`)',
     `- Machine: ${machineLine(r.machine)}`,
     `- Workload: ${workloadLine(r.config)}`,
     `- ${loadLine(r)}`,

@@ -45,13 +45,10 @@ export async function runContenders(
   for (let round = 1; round <= repeat; round++) {
     for (const c of list) {
       await resetEvents(db);
-      let timing: Awaited<ReturnType<Contender['run']>> | undefined;
-      const shapes = await counter.count(async () => {
-        timing = await c.run(workload.timed.events);
-      });
-      addCounts(counted.get(c.id)!, shapes);
+      const { result: timing, counts } = await counter.count(() => c.run(workload.timed.events));
+      addCounts(counted.get(c.id)!, counts);
       await verifyRun(db, logger, workload.timed.expected, `${c.id} run ${round}`);
-      const result = toRunResult(workload.timed.events.length, timing!);
+      const result = toRunResult(workload.timed.events.length, timing);
       results.get(c.id)!.push(result);
       progress(`  run ${round}/${repeat} ${c.id.padEnd(20)} ${Math.round(result.eventsPerSec).toString().padStart(7)} events/s`);
     }

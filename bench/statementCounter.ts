@@ -7,8 +7,8 @@ import type { DataSource, EntitySubscriberInterface } from 'typeorm';
  * TypeORM and is never counted.
  */
 export interface StatementCounter {
-  /** Counts what runs during `work`, and returns it. */
-  count(work: () => Promise<unknown>): Promise<Map<string, number>>;
+  /** Runs `work`, counting the statements sent meanwhile: its result and the counts by shape. */
+  count<T>(work: () => Promise<T>): Promise<{ result: T; counts: Map<string, number> }>;
   detach(): void;
 }
 
@@ -24,10 +24,10 @@ export function attachStatementCounter(dataSource: DataSource): StatementCounter
   dataSource.subscribers.push(subscriber);
   return {
     async count(work) {
-      counts = new Map();
+      const current = new Map<string, number>();
+      counts = current;
       try {
-        await work();
-        return counts;
+        return { result: await work(), counts: current };
       } finally {
         counts = undefined;
       }
