@@ -31,6 +31,8 @@ export type ContactListItem = ContactRecord & { events?: TrackedEventListItem[] 
 export interface ContactsApi {
   /** Creates the contact, or updates the one with this e-mail (case-insensitive); rejects with FcrmError on bad input. */
   createOrUpdate(input: ContactInput): Promise<ContactRecord>;
+  /** The same, also saying whether the contact was created (true) or an existing one updated. */
+  upsert(input: ContactInput): Promise<{ contact: ContactRecord; created: boolean }>;
   /** By id (number or digits) or by e-mail; null when there is none. */
   getContact(idOrEmail: number | string): Promise<ContactRecord | null>;
   /** Deletes the contact and, through the foreign key, its events. False when there was none. */
@@ -47,10 +49,16 @@ export const DEFAULT_CONTACTS_PATH = '/wp-json/fluent-crm/v2/subscribers';
 export function createContactsApi(deps: { contacts: ContactStore; timeZone: string; dataSource: DataSource; tables: TableNames }): ContactsApi {
   const record = (row: Parameters<typeof toContactRecord>[0] | null) => (row ? toContactRecord(row, deps.timeZone) : null);
   const listing = new ContactListing(deps.dataSource, deps.tables);
+  // A plain function, not `this.upsert`: callers may destructure the methods.
+  const upsert = async (input: ContactInput) => {
+    const { row, created } = await deps.contacts.createOrUpdate(normalizeContactInput(input));
+    return { contact: toContactRecord(row, deps.timeZone), created };
+  };
   return {
+    upsert,
+
     async createOrUpdate(input) {
-      const { row } = await deps.contacts.createOrUpdate(normalizeContactInput(input));
-      return toContactRecord(row, deps.timeZone);
+      return (await upsert(input)).contact;
     },
 
     async getContact(idOrEmail) {

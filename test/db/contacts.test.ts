@@ -18,6 +18,14 @@ describe("api('contacts')", () => {
     expect(updated).toMatchObject({ id: created.id, email, first_name: 'Jane', last_name: 'Doe', user_id: 12, status: 'pending' });
   });
 
+  test('upsert says whether it created the contact or updated an existing one', async () => {
+    const email = uniqueEmail('upsert');
+    const first = await t.rt.api('contacts').upsert({ email, first_name: 'A' });
+    const second = await t.rt.api('contacts').upsert({ email: email.toUpperCase(), last_name: 'B' });
+    expect([first.created, second.created]).toEqual([true, false]);
+    expect(second.contact).toMatchObject({ id: first.contact.id, first_name: 'A', last_name: 'B' });
+  });
+
   test('the default status is subscribed', async () => {
     expect((await createContact(t.rt)).status).toBe('subscribed');
   });

@@ -44,9 +44,8 @@ export function registerSubscribers(app: FastifyInstance, deps: RestDeps): void 
         return reply.code(422).send(requiredFieldErrors(['email']));
       }
       try {
-        const existing = await contacts().getContact(params.email);
-        const contact = await contacts().createOrUpdate(params as { email: string });
-        const created = existing === null;
+        // One atomic statement both writes and says whether it created the contact.
+        const { contact, created } = await contacts().upsert(params as { email: string });
         return { message: created ? 'Successfully added the subscriber.' : 'Subscriber has been updated.', created, contact };
       } catch (error) {
         if (isFcrmError(error)) return reply.code(422).send(fcrmErrorBody(error));
