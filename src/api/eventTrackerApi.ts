@@ -101,10 +101,9 @@ export function createEventTrackerApi(deps: {
     async getEvents(subscriberId, options = {}) {
       const { page, perPage } = parsePageParams(options);
       const id = toDatabaseId(subscriberId);
-      if (!id || !(await deps.contacts.findById(id))) {
-        throw new FcrmError('not_found', subscriberNotFoundMessage(subscriberId));
-      }
-      const { rows, total } = await deps.events.page(id, perPage, (page - 1) * perPage);
+      const found = id ? await deps.events.page(id, perPage, (page - 1) * perPage) : null;
+      if (!id || !found) throw new FcrmError('not_found', subscriberNotFoundMessage(subscriberId));
+      const { rows, total } = found;
       return buildPaginator({
         data: rows.map((row) => toEventListItem(row, deps.timeZone)),
         total,

@@ -14,6 +14,10 @@ export interface TableNames {
   idempotencyKeys: string;
   /** Done actions waiting to be (or already) delivered. */
   outbox: string;
+  /** Per contact: how many event rows it has (kept by triggers on the events table). */
+  eventTotals: string;
+  /** Per contact: its event rows numbered 1..n in the order they were created (kept by the same triggers). */
+  eventRanks: string;
 }
 
 export function tableNames(schema: string): TableNames {
@@ -25,5 +29,7 @@ export function tableNames(schema: string): TableNames {
     occurrences: `${s}."fc_event_occurrences"`,
     idempotencyKeys: `${s}."fc_event_idempotency_keys"`,
     outbox: `${s}."fc_event_outbox"`,
+    eventTotals: `${s}."fc_event_totals"`,
+    eventRanks: `${s}."fc_event_ranks"`,
   };
 }

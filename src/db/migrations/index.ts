@@ -5,6 +5,7 @@ import { CreateAutomationRuns1764374400000 } from './1764374400000-CreateAutomat
 import { AddEventHistoryAndOutbox1764460800000 } from './1764460800000-AddEventHistoryAndOutbox';
 import { AddAutomationRunDelivery1764633600000 } from './1764633600000-AddAutomationRunDelivery';
 import { AddOccurrenceKeyIndex1764547200000 } from './1764547200000-AddOccurrenceKeyIndex';
+import { AddEventTotalsAndRanks1764720000000 } from './1764720000000-AddEventTotalsAndRanks';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   AddEventHistoryAndOutbox1764460800000,
   AddOccurrenceKeyIndex1764547200000,
   AddAutomationRunDelivery1764633600000,
+  AddEventTotalsAndRanks1764720000000,
 ];
