@@ -1,7 +1,9 @@
 import type { DataSource, EntitySubscriberInterface } from 'typeorm';
+import { preparedStatementChannel } from '../src/db/preparedStatements';
 
 /**
- * Counts the statements the runtime sends through TypeORM, by shape ("INSERT fc_event_tracking"),
+ * Counts the statements the runtime sends, through TypeORM or as prepared statements (announced on
+ * their diagnostics channel), by shape ("INSERT fc_event_tracking"),
  * while switched on. It reads what the code does today, so the report names the hook path's real
  * round trips even as the tracker changes. Used on untimed warm-ups only; the pg baseline bypasses
  * TypeORM and is never counted.
@@ -14,14 +16,19 @@ export interface StatementCounter {
 
 export function attachStatementCounter(dataSource: DataSource): StatementCounter {
   let counts: Map<string, number> | undefined;
+  const record = (sql: string) => {
+    if (!counts) return;
+    const shape = statementShape(sql);
+    counts.set(shape, (counts.get(shape) ?? 0) + 1);
+  };
   const subscriber: EntitySubscriberInterface = {
     beforeQuery(event: { query: string }) {
-      if (!counts) return;
-      const shape = statementShape(event.query);
-      counts.set(shape, (counts.get(shape) ?? 0) + 1);
+      record(event.query);
     },
   };
+  const onPrepared = (message: unknown) => record((message as { sql: string }).sql);
   dataSource.subscribers.push(subscriber);
+  preparedStatementChannel.subscribe(onPrepared);
   return {
     async count(work) {
       const current = new Map<string, number>();
@@ -33,6 +40,7 @@ export function attachStatementCounter(dataSource: DataSource): StatementCounter
       }
     },
     detach() {
+      preparedStatementChannel.unsubscribe(onPrepared);
       const at = dataSource.subscribers.indexOf(subscriber);
       if (at >= 0) dataSource.subscribers.splice(at, 1);
     },

@@ -8,6 +8,7 @@ import { AutomationRunStore } from './automation/runStore';
 import { ContactStore } from './contacts/contactStore';
 import { ActingUserContext, type ActingUser } from './context/actingUser';
 import { openDatabase, type DatabaseOptions } from './db/openDatabase';
+import { sqlRunner } from './db/preparedStatements';
 import { tableNames } from './db/tableNames';
 import { checkContactMatches, parseFilterGroups } from './filters';
 import { formatDateTime } from './format/dateTime';
@@ -47,6 +48,12 @@ export interface EventTrackingOptions extends DatabaseOptions {
    * (BENCHMARKS.md: 1, 2, 3, 5 and 8 compared).
    */
   writeConcurrency?: number;
+  /**
+   * Send the hot statements (event writes, contact lookups, event pages, outbox) as named prepared
+   * statements, planned once per connection. Default true; always off on the embedded database.
+   * Turn off behind a transaction-pooling PgBouncer older than 1.21 (env FCRM_PREPARED_STATEMENTS=off for the server).
+   */
+  preparedStatements?: boolean;
   /** Test-only fault switches. */
   testing?: { afterCommit?: () => void };
 }
@@ -82,14 +89,15 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   if (!Number.isSafeInteger(writeConcurrency) || writeConcurrency < 1) throw new TypeError('writeConcurrency must be a positive integer');
   const database = await openDatabase(options);
   const tables = tableNames(database.schema);
-  const contacts = new ContactStore(database.dataSource, tables);
-  const events = new EventStore(database.dataSource, tables);
+  const sql = sqlRunner(database.dataSource, database.kind === 'postgres' && options.preparedStatements !== false);
+  const contacts = new ContactStore(sql, tables);
+  const events = new EventStore(sql, tables);
   const actingUser = new ActingUserContext();
   const inFlight = new InFlight();
   const afterCommit = new AfterCommitHooks(hooks, logger);
-  const outboxStore = new OutboxStore(database.dataSource, tables);
+  const outboxStore = new OutboxStore(sql, tables);
   const tracker = new Tracker({
-    writer: new CoalescingWriter(new EventWriter(database.dataSource, tables, delivery.deliver ? delivery.leaseMs : null), {
+    writer: new CoalescingWriter(new EventWriter(sql, tables, delivery.deliver ? delivery.leaseMs : null), {
       maxConcurrent: writeConcurrency,
       maxItems: MAX_BATCH,
     }),

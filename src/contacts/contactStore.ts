@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { SqlRunner } from '../db/preparedStatements';
 import type { TableNames } from '../db/tableNames';
 import type { NormalizedContact } from './contactInput';
 import type { ContactRow } from './contactRecord';
@@ -15,7 +15,7 @@ export class ContactStore {
   private readonly emailLookups: GroupCommit<string, ContactRow>;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: SqlRunner,
     tables: TableNames,
     lookupConcurrency = 1,
   ) {
@@ -66,8 +66,8 @@ export class ContactStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    const [, affected] = (await this.db.query(this.sql.delete, [id])) as [unknown, number];
-    return affected > 0;
+    const deleted: unknown[] = await this.db.query(this.sql.delete, [id]);
+    return deleted.length > 0;
   }
 }
 
@@ -97,6 +97,6 @@ function contactSql(table: string) {
                status     = COALESCE($5, s.status),
                updated_at = now()
              RETURNING *, (xmax = 0) AS created`,
-    delete: `DELETE FROM ${table} WHERE id = $1`,
+    delete: `DELETE FROM ${table} WHERE id = $1 RETURNING id`,
   };
 }

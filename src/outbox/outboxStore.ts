@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { SqlRunner } from '../db/preparedStatements';
 import type { ContactRow } from '../contacts/contactRecord';
 import type { TableNames } from '../db/tableNames';
 import type { EventRow } from '../tracking/eventRecord';
@@ -17,7 +17,7 @@ export class OutboxStore {
   private readonly sql: ReturnType<typeof outboxSql>;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: SqlRunner,
     tables: TableNames,
   ) {
     this.sql = outboxSql(tables);

@@ -9,6 +9,8 @@ export interface ServerConfig {
   schema?: string;
   timeZone: string;
   logLevel: string;
+  /** FCRM_PREPARED_STATEMENTS=off: no named prepared statements (a transaction-pooling PgBouncer before 1.21). */
+  preparedStatements: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -24,6 +26,10 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   } catch {
     throw new ConfigError(`FCRM_TIMEZONE must be an IANA time zone such as UTC or Europe/Berlin; got ${JSON.stringify(timeZone)}`);
   }
+  const prepared = (env.FCRM_PREPARED_STATEMENTS ?? '').trim().toLowerCase();
+  if (!['', 'on', 'off', 'true', 'false', '1', '0'].includes(prepared)) {
+    throw new ConfigError(`FCRM_PREPARED_STATEMENTS must be on or off; got ${JSON.stringify(env.FCRM_PREPARED_STATEMENTS)}`);
+  }
   return {
     port,
     host: env.HOST || '127.0.0.1',
@@ -32,5 +38,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     schema: env.FCRM_SCHEMA?.trim() || undefined,
     timeZone,
     logLevel: env.LOG_LEVEL || 'info',
+    preparedStatements: !['off', 'false', '0'].includes(prepared),
   };
 }

@@ -24,6 +24,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     schema: config.schema,
+    preparedStatements: config.preparedStatements,
     timeZone: config.timeZone,
     logger,
   });

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { SqlRunner } from '../db/preparedStatements';
 import type { TableNames } from '../db/tableNames';
 import type { EventRow, OccurrenceRow } from './eventRecord';
 
@@ -7,7 +7,7 @@ export class EventStore {
   private readonly sql: ReturnType<typeof eventSql>;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: SqlRunner,
     tables: TableNames,
   ) {
     this.sql = eventSql(tables);

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { SqlRunner } from '../db/preparedStatements';
 import type { TableNames } from '../db/tableNames';
 import type { EventRow } from './eventRecord';
 
@@ -49,7 +49,7 @@ export class EventWriter {
   private readonly sql: { write: string; replay: string; forgetClaims: string };
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: SqlRunner,
     tables: TableNames,
     /**
      * How long the writer owns a done action it will dispatch itself before the recovery poller may

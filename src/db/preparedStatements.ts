@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { isConnectionFailure } from './connectionFailure';
+
+/**
+ * What the stores need of the database: run one parameterised statement, get its rows (UPDATE and
+ * DELETE say what they touched with RETURNING: TypeORM's plain query shapes their results differently).
+ */
+export interface SqlRunner {
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
+}
+
+/**
+ * Published for every statement sent as a prepared statement (they bypass TypeORM, so its query
+ * events do not see them): `{ sql }`. Nothing is built when nobody subscribes.
+ */
+export const preparedStatementChannel = diagnostics.channel('fcrm-event-tracking:prepared-statement');
+
+/** SQLSTATE 0A000 "cached plan must not change result type": a table changed under a prepared `SELECT *`. */
+const PLAN_CHANGED = '0A000';
+/**
+ * 42P05 "prepared statement already exists" / 26000 "prepared statement does not exist": the server
+ * session is not the connection's own (PGlite served over a socket, a transaction-pooling PgBouncer).
+ * Both fail at Parse/Bind, before anything ran.
+ */
+const SESSION_SHARED = ['42P05', '26000'];
+/** The stores' statements are a fixed set per schema; past this many texts, new ones run unnamed. */
+const MAX_NAMED = 256;
+
+/**
+ * Sends the stores' statements as named prepared statements on pg's pool, so PostgreSQL parses and
+ * plans each once per connection instead of on every call: measured 0.36 ms instead of 0.62 ms per
+ * tracking-events page, and more for the event writer's long statement (BENCHMARKS.md). Off for the
+ * embedded database (its one session is shared by every pooled connection, so their statement names
+ * would collide) and when `preparedStatements: false`; turns itself off when the server shows it shares
+ * sessions (see SESSION_SHARED).
+ */
+export class PreparedStatements implements SqlRunner {
+  private readonly names = new Map<string, string>();
+  private readonly pool: Pool;
+  /** Cleared for good when the server turns out to share sessions between connections. */
+  private enabled = true;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  async query<T = unknown>(sql: string, params: unknown[] = []): Promise<T> {
+    const name = this.enabled ? this.nameOf(sql) : undefined;
+    if (!name) return this.dataSource.query(sql, params);
+    if (preparedStatementChannel.hasSubscribers) preparedStatementChannel.publish({ sql });
+    try {
+      return await this.run(name, sql, params);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && SESSION_SHARED.includes(code)) {
+        this.enabled = false;
+        return this.dataSource.query(sql, params);
+      }
+      if (code !== PLAN_CHANGED) throw error;
+      // A migration changed a table this statement returns: the statement failed without effect, so
+      // prepare it afresh under a new name and run it once more.
+      const fresh = `${name.replace(/_\d+$/, '')}_${Number(/_(\d+)$/.exec(name)?.[1] ?? 0) + 1}`;
+      this.names.set(sql, fresh);
+      return this.run(fresh, sql, params);
+    }
+  }
+
+  /**
+   * On a client of its own rather than pool.query, which discards the connection after any failed
+   * statement — and with it every statement prepared on it. Only a broken connection is discarded.
+   */
+  private async run<T>(name: string, sql: string, params: unknown[]): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    // A connection cut while checked out is also emitted as 'error' on the client: without a
+    // listener that would crash the process. The query's own rejection reports it to the caller.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      return (await client.query({ name, text: sql, values: params })).rows as T;
+    } catch (error) {
+      if (isConnectionFailure(error)) broken = error as Error;
+      throw error;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
+  private nameOf(sql: string): string | undefined {
+    let name = this.names.get(sql);
+    if (name === undefined && this.names.size < MAX_NAMED) {
+      name = `fcrm_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}_0`;
+      this.names.set(sql, name);
+    }
+    return name;
+  }
+}
+
+/** The stores' runner: prepared statements when asked for and possible, else TypeORM's plain query. */
+export function sqlRunner(dataSource: DataSource, prepare: boolean): SqlRunner {
+  return prepare ? new PreparedStatements(dataSource) : dataSource;
+}
