@@ -29,7 +29,9 @@ let schemaSeq = 0;
 export async function openRuntime(tag: string): Promise<BenchRuntime> {
   const schema = `bench_tp_${tag}_${Date.now()}_${schemaSeq++}`;
   const logger = recordingLogger();
-  const rt = await createEventTracking({ databaseUrl: DB_URL, schema, poolSize: POOL_SIZE, logger });
+  // BENCH_TP_PREPARED=off measures the runtime without prepared statements (BENCHMARKS.md's tuning notes).
+  const preparedStatements = process.env.BENCH_TP_PREPARED !== 'off';
+  const rt = await createEventTracking({ databaseUrl: DB_URL, schema, poolSize: POOL_SIZE, logger, preparedStatements });
   const q = quoteIdent(schema);
   const query = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => rt.dataSource.query(sql, params);
   return {

@@ -28,6 +28,13 @@ const PLAN_CHANGED = '0A000';
 const SESSION_SHARED = ['42P05', '26000'];
 /** The stores' statements are a fixed set per schema; past this many texts, new ones run unnamed. */
 const MAX_NAMED = 256;
+/**
+ * A statement carrying an array longer than this runs unnamed, planned for its real size: a prepared
+ * statement soon runs a generic plan, which cannot see how long the arrays are, and group-committed
+ * batches of hundreds of events measured ~30% slower that way (BENCHMARKS.md). For them planning is a
+ * small share of the time anyway.
+ */
+const PREPARED_MAX_ARRAY = 64;
 
 /**
  * Sends the stores' statements as named prepared statements on pg's pool, so PostgreSQL parses and
@@ -48,7 +55,7 @@ export class PreparedStatements implements SqlRunner {
   }
 
   async query<T = unknown>(sql: string, params: unknown[] = []): Promise<T> {
-    const name = this.enabled ? this.nameOf(sql) : undefined;
+    const name = this.enabled && !params.some(isLongArray) ? this.nameOf(sql) : undefined;
     if (!name) return this.dataSource.query(sql, params);
     if (preparedStatementChannel.hasSubscribers) preparedStatementChannel.publish({ sql });
     try {
@@ -100,6 +107,10 @@ export class PreparedStatements implements SqlRunner {
     }
     return name;
   }
+}
+
+function isLongArray(param: unknown): boolean {
+  return Array.isArray(param) && param.length > PREPARED_MAX_ARRAY;
 }
 
 /** The stores' runner: prepared statements when asked for and possible, else TypeORM's plain query. */

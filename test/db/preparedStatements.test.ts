@@ -78,6 +78,21 @@ describe('prepared statements', () => {
     }
   });
 
+  postgresOnly('a statement carrying a long array runs unnamed, planned for its real size', async () => {
+    const t = await openTestRuntime({ poolSize: 1 });
+    try {
+      const runner = new PreparedStatements(t.rt.dataSource);
+      const text = 'SELECT count(*)::int AS n FROM unnest($1::int[]) AS u(x) WHERE x > 0';
+      const ids = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+      expect(await runner.query(text, [ids(65)])).toEqual([{ n: 65 }]);
+      expect((await sessionStatements(t)).filter((p) => p.statement === text)).toEqual([]);
+      expect(await runner.query(text, [ids(64)])).toEqual([{ n: 64 }]);
+      expect((await sessionStatements(t)).filter((p) => p.statement === text)).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+
   test('a table changed under a prepared SELECT * is prepared afresh, not an error', async () => {
     const t = await openTestRuntime({ poolSize: 1 });
     try {
