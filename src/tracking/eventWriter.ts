@@ -193,35 +193,52 @@ up AS (
   RETURNING e.*
 ),
 numbered AS (
-  SELECT a.idx, a.subscriber_id, a.created_by, a.provider, a.value, a.occurred_at, a.idempotency_key, a.fire_done,
-         up.id AS event_id,
+  -- The event row's columns ride along, so nothing below joins back to a CTE: PostgreSQL estimates
+  -- a CTE at one row and would join the 1,000 items of a batch by nested loop (10^6 comparisons).
+  SELECT a.idx, a.created_by AS item_created_by, a.provider AS item_provider, a.value AS item_value,
+         a.occurred_at, a.idempotency_key, a.fire_done,
+         up.id, up.subscriber_id, up.counter, up.created_by, up.provider, up.event_key, up.title, up.value,
+         up.created_at, up.updated_at,
          up.counter - (row_number() OVER (PARTITION BY up.id ORDER BY a.idx DESC) - 1)::int AS item_counter
   FROM accepted a
   JOIN up ON up.subscriber_id = a.subscriber_id
          AND lower(up.event_key) = lower(a.event_key)
          AND lower(up.title) = lower(a.title)
 ),
+ided AS MATERIALIZED (
+  -- Ids drawn in input order, so an event's occurrences are numbered in the order they were tracked.
+  SELECT n.*, nextval(${sqlLiteral(sequenceOf(t.occurrences))}::regclass) AS occurrence_id,
+         CASE WHEN n.fire_done THEN nextval(${sqlLiteral(sequenceOf(t.outbox))}::regclass) END AS outbox_id
+  FROM (SELECT * FROM numbered ORDER BY idx) n
+),
 occ AS (
-  INSERT INTO ${t.occurrences} (event_id, subscriber_id, counter, value, provider, created_by, idempotency_key, occurred_at)
-  SELECT event_id, subscriber_id, item_counter, value, provider, created_by, idempotency_key, COALESCE(occurred_at, now())
-  FROM numbered
+  INSERT INTO ${t.occurrences} (id, event_id, subscriber_id, counter, value, provider, created_by, idempotency_key, occurred_at)
+  SELECT occurrence_id, id, subscriber_id, item_counter, item_value, item_provider, item_created_by, idempotency_key,
+         COALESCE(occurred_at, now())
+  FROM ided
   ORDER BY idx
-  RETURNING id, event_id, counter
 ),
 ob AS (
-  INSERT INTO ${t.outbox} (event_id, occurrence_id, subscriber_id, attempts, claimed_until)
-  SELECT n.event_id, o.id, n.subscriber_id,
+  INSERT INTO ${t.outbox} (id, event_id, occurrence_id, subscriber_id, attempts, claimed_until)
+  SELECT outbox_id, id, occurrence_id, subscriber_id,
          CASE WHEN $11::double precision IS NULL THEN 0 ELSE 1 END,
          now() + make_interval(secs => $11::double precision / 1000)
-  FROM numbered n JOIN occ o ON o.event_id = n.event_id AND o.counter = n.item_counter
-  WHERE n.fire_done
-  RETURNING id, occurrence_id
+  FROM ided
+  WHERE fire_done
+  ORDER BY idx
 )
-SELECT up.*, n.idx, n.item_counter, n.value AS item_value, o.id AS occurrence_id, ob.id AS outbox_id
-FROM numbered n
-JOIN up ON up.id = n.event_id
-JOIN occ o ON o.event_id = n.event_id AND o.counter = n.item_counter
-LEFT JOIN ob ON ob.occurrence_id = o.id`;
+SELECT id, subscriber_id, counter, created_by, provider, event_key, title, value, created_at, updated_at,
+       idx, item_counter, item_value, occurrence_id, outbox_id
+FROM ided`;
+}
+
+/** The sequence behind a bigserial `id` of a quoted, schema-qualified table. */
+function sequenceOf(table: string): string {
+  return table.replace(/"$/, '_id_seq"');
+}
+
+function sqlLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /** The latest occurrence written under each (contact, idempotency key), with its event row. */
