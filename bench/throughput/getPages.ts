@@ -101,7 +101,7 @@ export async function benchGet(log: (line: string) => void): Promise<string> {
       '',
       table(['page', 'p50 ms', 'p99 ms', 'max ms', 'answer', 'p99 < 5 ms'], rows),
       '',
-      'PostgreSQL time of the page statement each request runs, and of the counted fallback it replaced (EXPLAIN ANALYZE, same data; each request also looks the contact up by id):',
+      'PostgreSQL time of the page statement each request runs, and of the counted fallback it replaced (EXPLAIN ANALYZE, same data; the same statement checks that the contact exists):',
       '',
       ...plans.map((p) => `- ${p.label}: ${p.time} ms — \`${p.top}\``),
     ].join('\n');
