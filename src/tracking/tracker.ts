@@ -1,4 +1,5 @@
-import type { ActingUserContext } from '../context/actingUser';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ActingUser, ActingUserContext } from '../context/actingUser';
 import { toContactRecord, type ContactRecord, type ContactRow } from '../contacts/contactRecord';
 import { DatabaseUnavailableError, FcrmError, isFcrmError, MESSAGES } from '../errors';
 import { isConnectionFailure } from '../db/connectionFailure';
@@ -25,6 +26,32 @@ export interface TrackResult {
 /** One item of a batch: its result, or why it was not stored. */
 export type BatchItemResult = TrackResult | { error: FcrmError };
 
+/** The event checked and sanitised, or its FcrmError; anything else thrown is a bug and propagates. */
+function normalized(data: unknown, allowSubscriberObject: boolean): NormalizedEvent | FcrmError {
+  try {
+    return normalizeTrackInput(data, { allowSubscriberObject });
+  } catch (error) {
+    if (isFcrmError(error)) return error;
+    throw error;
+  }
+}
+
+/** One event of a batch, with what its caller asked for. */
+interface TrackItem {
+  /** The checked event, or why it cannot be stored. */
+  input: NormalizedEvent | FcrmError;
+  fireDone: boolean;
+  /** Runs `fn` in the async context of the call that brought this event. */
+  inContext: <R>(fn: () => R) => R;
+}
+
+interface WaitingCall {
+  item: TrackItem;
+  actingUser: ActingUser | undefined;
+  resolve: (result: TrackResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /** The most events one call may carry. */
 export const MAX_BATCH = 1000;
 
@@ -34,8 +61,8 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * The one path every event takes, whatever the entrance: sanitise and validate, resolve the
- * contacts, one atomic statement (see EventWriter), then, after commit, the hooks. A single
- * `track()` is a batch of one. Ordering only; each rule lives in its own module.
+ * contacts, one atomic statement (see EventWriter), then, after commit, the hooks. The `track()`
+ * calls of one tick are one batch. Ordering only; each rule lives in its own module.
  */
 export interface TrackerDeps {
   writer: EventWriting;
@@ -60,6 +87,8 @@ export class Tracker {
   private readonly timeZone: string;
   private readonly dispatchDone: boolean;
   private readonly afterCommitFault?: () => void;
+  /** track() calls of the current tick, started together on the next microtask. */
+  private readonly waiting: WaitingCall[] = [];
 
   constructor(deps: TrackerDeps) {
     ({
@@ -74,10 +103,56 @@ export class Tracker {
     } = deps);
   }
 
-  async track(data: unknown, fireDone = false, options: TrackOptions = {}): Promise<TrackResult> {
-    const [result] = await this.trackMany([data], fireDone, options);
-    if ('error' in result) throw result.error;
-    return result;
+  /**
+   * One event. Calls made in the same tick (a loop of doAction, many requests at once) are taken
+   * together: checked, resolved and written as one batch, so each pays a share of the per-batch work
+   * instead of all of it. A call alone on an idle runtime still starts at once (on the next microtask).
+   * Each call keeps its own result, its own error, and its own async context for the hooks that follow
+   * it (acting user, automation chain depth).
+   */
+  track(data: unknown, fireDone = false, options: TrackOptions = {}): Promise<TrackResult> {
+    return new Promise<TrackResult>((resolve, reject) => {
+      // Checked now, so input that throws fails its own call only, never the batch it would join.
+      const input = normalized(data, options.allowSubscriberObject ?? true);
+      if (input instanceof FcrmError) throw input;
+      this.waiting.push({
+        item: { input, fireDone, inContext: AsyncLocalStorage.snapshot() },
+        actingUser: this.actingUser.current(),
+        resolve,
+        reject,
+      });
+      if (this.waiting.length === 1) queueMicrotask(() => this.startWaiting());
+    });
+  }
+
+  /** Starts everything waiting, as batches of calls made on behalf of the same acting user. */
+  private startWaiting(): void {
+    const byUser = new Map<ActingUser | undefined, WaitingCall[]>();
+    for (const call of this.waiting.splice(0)) {
+      const group = byUser.get(call.actingUser);
+      if (group) group.push(call);
+      else byUser.set(call.actingUser, [call]);
+    }
+    for (const [actingUser, group] of byUser) {
+      for (let from = 0; from < group.length; from += MAX_BATCH) {
+        void this.runCalls(group.slice(from, from + MAX_BATCH), actingUser);
+      }
+    }
+  }
+
+  private async runCalls(calls: WaitingCall[], actingUser: ActingUser | undefined): Promise<void> {
+    let results: BatchItemResult[];
+    try {
+      results = await this.guarded(() => this.trackItems(calls.map((call) => call.item), actingUser));
+    } catch (error) {
+      for (const call of calls) call.reject(error);
+      return;
+    }
+    calls.forEach((call, i) => {
+      const result = results[i];
+      if ('error' in result) call.reject(result.error);
+      else call.resolve(result);
+    });
   }
 
   /**
@@ -85,31 +160,33 @@ export class Tracker {
    * that cannot be reached rejects the call with a DatabaseUnavailableError.
    */
   async trackMany(items: unknown[], fireDone = false, options: TrackOptions = {}): Promise<BatchItemResult[]> {
+    if (!Array.isArray(items) || items.length > MAX_BATCH) {
+      throw new FcrmError('invalid_data', `Invalid data provided. Send an array of at most ${MAX_BATCH} events`);
+    }
+    const inContext = <R>(fn: () => R): R => fn(); // one caller: its hooks already run in its context
+    const allowSubscriberObject = options.allowSubscriberObject ?? true;
+    const batch = items.map((data) => ({ input: normalized(data, allowSubscriberObject), fireDone, inContext }));
+    return this.guarded(() => this.trackItems(batch, this.actingUser.current()));
+  }
+
+  /** A database that cannot be reached is a DatabaseUnavailableError for every caller. */
+  private async guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await this.trackManyOnce(items, fireDone, options);
+      return await work();
     } catch (error) {
       if (isConnectionFailure(error)) throw new DatabaseUnavailableError(error);
       throw error;
     }
   }
 
-  private async trackManyOnce(items: unknown[], fireDone: boolean, options: TrackOptions): Promise<BatchItemResult[]> {
-    if (!Array.isArray(items) || items.length > MAX_BATCH) {
-      throw new FcrmError('invalid_data', `Invalid data provided. Send an array of at most ${MAX_BATCH} events`);
-    }
-    const allowSubscriberObject = options.allowSubscriberObject ?? true;
+  private async trackItems(items: TrackItem[], actingUser: ActingUser | undefined): Promise<BatchItemResult[]> {
     const results: Array<BatchItemResult | undefined> = new Array(items.length);
     const valid: Array<{ index: number; input: NormalizedEvent }> = [];
-    items.forEach((data, index) => {
-      try {
-        valid.push({ index, input: normalizeTrackInput(data, { allowSubscriberObject }) });
-      } catch (error) {
-        if (!isFcrmError(error)) throw error;
-        results[index] = { error };
-      }
+    items.forEach(({ input }, index) => {
+      if (input instanceof FcrmError) results[index] = { error: input };
+      else valid.push({ index, input });
     });
 
-    const actingUser = this.actingUser.current();
     const contactRows = await this.contacts.resolveMany(valid.map(({ input }) => input.contact), actingUser);
     const writes: Array<{ index: number; contact: ContactRow; write: EventWrite }> = [];
     valid.forEach(({ index, input }, i) => {
@@ -130,7 +207,7 @@ export class Tracker {
           value: input.value,
           occurredAt: input.occurredAt,
           idempotencyKey: input.idempotencyKey,
-          fireDone,
+          fireDone: items[index].fireDone,
         },
       });
     });
@@ -147,11 +224,13 @@ export class Tracker {
       };
       results[index] = result;
       if (outcome.replayed) continue; // applied once already, hooks included
-      await this.afterCommit.tracked(result.event, result.subscriber);
-      if (outcome.outboxId && this.dispatchDone) {
-        await this.afterCommit.done(result.event, result.subscriber, { id: outcome.outboxId, attempt: 1 });
-        delivered.push(outcome.outboxId);
-      }
+      const outboxId = this.dispatchDone ? outcome.outboxId : null;
+      // In the caller's async context, as if its call had been written alone.
+      await items[index].inContext(async () => {
+        await this.afterCommit.tracked(result.event, result.subscriber);
+        if (outboxId) await this.afterCommit.done(result.event, result.subscriber, { id: outboxId, attempt: 1 });
+      });
+      if (outboxId) delivered.push(outboxId);
     }
     this.deliveredMarks.add(delivered);
     return results as BatchItemResult[];

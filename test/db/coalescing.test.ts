@@ -1,4 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { FcrmError } from '../../src';
+import { preparedStatementChannel } from '../../src/db/preparedStatements';
 import { createContact } from '../helpers/fixtures';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 
@@ -56,5 +59,95 @@ describe('coalesced writes on a real database', () => {
     }
     const [{ total }] = await t.sql<{ total: number }>('SELECT coalesce(sum(counter), 0)::int AS total FROM {schema}.fc_event_tracking');
     expect(total).toBe(results.filter((r) => r.ok && r.contact !== doomed.id).length);
+  });
+
+  describe('track() calls of one tick are checked, resolved and written as one batch', () => {
+    test('they share statements: 200 calls in one tick take a handful of contact lookups and writes', async () => {
+      const contact = await createContact(t.rt);
+      const statements: string[] = [];
+      const listener = (message: unknown) => statements.push((message as { sql: string }).sql);
+      const sent: string[] = [];
+      const subscriber = {
+        beforeQuery: (event: { query: string }): void => {
+          sent.push(event.query);
+        },
+      };
+      subscribe(preparedStatementChannel.name, listener);
+      t.rt.dataSource.subscribers.push(subscriber);
+      try {
+        const api = t.rt.api('event_tracker');
+        await Promise.all(Array.from({ length: 200 }, (_, i) => api.track({ event_key: `k${i % 7}`, title: 'T', subscriber_id: contact.id })));
+      } finally {
+        unsubscribe(preparedStatementChannel.name, listener);
+        t.rt.dataSource.subscribers.splice(t.rt.dataSource.subscribers.indexOf(subscriber), 1);
+      }
+      const all = [...statements, ...sent];
+      const writes = all.filter((sql) => /INSERT INTO \S*"fc_event_tracking"/.test(sql));
+      const lookups = all.filter((sql) => /FROM \S*"fc_subscribers"/.test(sql));
+      expect(writes.length).toBeGreaterThanOrEqual(1);
+      expect(writes.length).toBeLessThanOrEqual(2); // one batch of 200 (a retry would be a second)
+      expect(lookups.length).toBeLessThanOrEqual(2);
+      const rows = await t.sql<{ counter: number }>('SELECT counter FROM {schema}.fc_event_tracking ORDER BY counter');
+      expect(rows.reduce((sum, r) => sum + r.counter, 0)).toBe(200);
+    });
+
+    test('a bad call fails alone, whatever it throws; the calls of its tick are stored', async () => {
+      const contact = await createContact(t.rt);
+      const api = t.rt.api('event_tracker');
+      const throwing = {
+        get event_key(): string {
+          throw new Error('a getter that throws');
+        },
+        title: 'T',
+        subscriber_id: contact.id,
+      };
+      const settled = await Promise.allSettled([
+        api.track({ event_key: 'ok_1', title: 'T', subscriber_id: contact.id }),
+        api.track({ event_key: '', title: 'T', subscriber_id: contact.id }),
+        api.track(throwing),
+        api.track({ event_key: 'ok_2', title: 'T', subscriber_id: 999_999_999 }),
+        api.track({ event_key: 'ok_3', title: 'T', subscriber_id: contact.id }),
+      ]);
+      expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled']);
+      const reason = (i: number) => (settled[i] as PromiseRejectedResult).reason as { code?: string; message: string };
+      expect(reason(1).code).toBe('invalid_data');
+      expect(reason(2).message).toBe('a getter that throws');
+      expect(reason(3).code).toBe('subscriber_not_found');
+      const keys = await t.sql<{ event_key: string }>('SELECT event_key FROM {schema}.fc_event_tracking ORDER BY event_key');
+      expect(keys.map((k) => k.event_key)).toEqual(['ok_1', 'ok_3']);
+    });
+
+    test("each call keeps its acting user and its async context for the hooks that follow it", async () => {
+      const contact = await createContact(t.rt);
+      const tag = new AsyncLocalStorage<string>();
+      const seen: Array<{ key: string; tag: string | undefined; createdBy: number }> = [];
+      t.rt.hooks.addAction('fluent_crm/track_event_activity_done', 'test/context', (event: unknown) => {
+        const { event_key, created_by } = event as { event_key: string; created_by: number };
+        seen.push({ key: event_key, tag: tag.getStore(), createdBy: created_by });
+      });
+      try {
+        const api = t.rt.api('event_tracker');
+        await Promise.all([
+          tag.run('first', () => t.rt.runAs({ userId: 7 }, () => api.track({ event_key: 'a', title: 'T', subscriber_id: contact.id }, true))),
+          tag.run('second', () => api.track({ event_key: 'b', title: 'T', subscriber_id: contact.id }, true)),
+          tag.run('third', () => t.rt.runAs({ userId: 9 }, () => api.track({ event_key: 'c', title: 'T', subscriber_id: contact.id }, true))),
+          tag.run('fourth', () => t.rt.runAs({ userId: 7 }, () => api.track({ event_key: 'd', title: 'T', subscriber_id: contact.id }, false))),
+        ]);
+      } finally {
+        t.rt.hooks.removeAction('fluent_crm/track_event_activity_done', 'test/context');
+      }
+      expect(seen.sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+        { key: 'a', tag: 'first', createdBy: 7 },
+        { key: 'b', tag: 'second', createdBy: 0 },
+        { key: 'c', tag: 'third', createdBy: 9 },
+      ]);
+      const rows = await t.sql<{ event_key: string; created_by: string }>('SELECT event_key, created_by FROM {schema}.fc_event_tracking ORDER BY event_key');
+      expect(rows).toEqual([
+        { event_key: 'a', created_by: '7' },
+        { event_key: 'b', created_by: '0' },
+        { event_key: 'c', created_by: '9' },
+        { event_key: 'd', created_by: '7' },
+      ]);
+    });
   });
 });
