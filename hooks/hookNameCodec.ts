@@ -26,8 +26,20 @@ export function assertHookName(name: unknown): asserts name is string {
   }
 }
 
+/** Every doAction encodes its name; a program uses few, so they are remembered (up to a bound). */
+const encodedNames = new Map<string, string>();
+const MAX_REMEMBERED = 1024;
+
 export function encodeHookName(name: string): string {
   assertHookName(name);
+  const known = encodedNames.get(name);
+  if (known !== undefined) return known;
+  const encoded = encode(name);
+  if (encodedNames.size < MAX_REMEMBERED) encodedNames.set(name, encoded);
+  return encoded;
+}
+
+function encode(name: string): string {
   let encoded = PREFIX;
   // Index-based loop: walks UTF-16 code units, so even lone surrogates round-trip.
   for (let i = 0; i < name.length; i++) {

@@ -12,6 +12,18 @@ describe('formatDateTime', () => {
     expect(formatDateTime(instant, 'America/Los_Angeles')).toBe('2024-01-17 06:27:35');
     expect(formatDateTime(new Date('2024-01-17T18:00:00Z'), 'Asia/Dhaka')).toBe('2024-01-18 00:00:00');
   });
+  test('remembered answers never cross zones, and stay right past the memory bound', () => {
+    for (let round = 0; round < 3; round++) {
+      expect(formatDateTime(instant, 'UTC')).toBe('2024-01-17 14:27:35');
+      expect(formatDateTime(instant, 'Asia/Dhaka')).toBe('2024-01-17 20:27:35');
+    }
+    const start = Date.parse('2024-01-01T00:00:00Z');
+    for (let i = 0; i < 5000; i++) {
+      const date = new Date(start + i * 1000);
+      expect(formatDateTime(date, 'UTC')).toBe(date.toISOString().slice(0, 19).replace('T', ' '));
+    }
+    expect(formatDateTime(new Date(start), 'UTC')).toBe('2024-01-01 00:00:00');
+  });
   test('an unknown zone throws', () => {
     expect(() => formatDateTime(instant, 'Nowhere/Else')).toThrow(RangeError);
   });

@@ -64,6 +64,12 @@ describe('encodeHookName', () => {
     expect(encodeHookName('✓')).toBe('h-.u2713');
   });
 
+  it('answers the same for a remembered name, and past the memory bound still encodes rightly', () => {
+    expect(encodeHookName('fluent_crm/x')).toBe(encodeHookName('fluent_crm/x'));
+    for (let i = 0; i < 2000; i++) expect(decodeHookName(encodeHookName(`plugin/hook ${i}`))).toBe(`plugin/hook ${i}`);
+    expect(() => encodeHookName('')).toThrow(TypeError); // checked before the memory is consulted
+  });
+
   it('produces names the engine accepts', () => {
     const engine = createHooks();
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
