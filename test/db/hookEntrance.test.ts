@@ -42,6 +42,21 @@ describe('the hook entrance and the after-commit hooks', () => {
     expect(fired).toEqual(['tracked', 'tracked', 'done']);
   });
 
+  test('with nobody listening the after-commit hooks still run (didAction counts them), and a listener added later is reached', async () => {
+    const contact = await createContact(t.rt);
+    const tracked = t.rt.hooks.didAction(HOOKS.EVENT_TRACKED);
+    const done = t.rt.hooks.didAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE);
+    await t.rt.api('event_tracker').track({ ...SEED_EVENT, subscriber_id: contact.id }, true);
+    expect(t.rt.hooks.didAction(HOOKS.EVENT_TRACKED)).toBe(tracked + 1);
+    expect(t.rt.hooks.didAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE)).toBe(done + 1);
+    const seen: number[] = [];
+    listen(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'test/late', (event: { counter: number }) => {
+      seen.push(event.counter);
+    });
+    await t.rt.api('event_tracker').track({ ...SEED_EVENT, subscriber_id: contact.id }, true);
+    expect(seen).toEqual([2]);
+  });
+
   test('a throwing listener neither undoes the row nor stops the other listeners; the failure is announced', async () => {
     const contact = await createContact(t.rt);
     const calls: string[] = [];
