@@ -1,8 +1,8 @@
 import type { DataSource, EntitySubscriberInterface } from 'typeorm';
-import { preparedStatementChannel } from '../src/db/preparedStatements';
+import { statementChannel } from '../src/db/preparedStatements';
 
 /**
- * Counts the statements the runtime sends, through TypeORM or as prepared statements (announced on
+ * Counts the statements the runtime sends, through TypeORM or through the stores' runner (announced on
  * their diagnostics channel), by shape ("INSERT fc_event_tracking"),
  * while switched on. It reads what the code does today, so the report names the hook path's real
  * round trips even as the tracker changes. Used on untimed warm-ups only; the pg baseline bypasses
@@ -26,9 +26,9 @@ export function attachStatementCounter(dataSource: DataSource): StatementCounter
       record(event.query);
     },
   };
-  const onPrepared = (message: unknown) => record((message as { sql: string }).sql);
+  const onStatement = (message: unknown) => record((message as { sql: string }).sql);
   dataSource.subscribers.push(subscriber);
-  preparedStatementChannel.subscribe(onPrepared);
+  statementChannel.subscribe(onStatement);
   return {
     async count(work) {
       const current = new Map<string, number>();
@@ -40,7 +40,7 @@ export function attachStatementCounter(dataSource: DataSource): StatementCounter
       }
     },
     detach() {
-      preparedStatementChannel.unsubscribe(onPrepared);
+      statementChannel.unsubscribe(onStatement);
       const at = dataSource.subscribers.indexOf(subscriber);
       if (at >= 0) dataSource.subscribers.splice(at, 1);
     },

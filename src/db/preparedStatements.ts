@@ -5,18 +5,19 @@ import type { DataSource } from 'typeorm';
 import { isConnectionFailure } from './connectionFailure';
 
 /**
- * What the stores need of the database: run one parameterised statement, get its rows (UPDATE and
- * DELETE say what they touched with RETURNING: TypeORM's plain query shapes their results differently).
+ * What the stores need of the database: run one parameterised statement, get its rows — always the
+ * rows, for UPDATE and DELETE too (with RETURNING); TypeORM's query() returns [rows, count] for those,
+ * which is why the stores never run on it directly.
  */
 export interface SqlRunner {
   query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
 }
 
 /**
- * Published for every statement sent as a prepared statement (they bypass TypeORM, so its query
- * events do not see them): `{ sql }`. Nothing is built when nobody subscribes.
+ * Published for every statement the stores send (they bypass TypeORM, so its query events do not see
+ * them): `{ sql, prepared }`. Nothing is built when nobody subscribes.
  */
-export const preparedStatementChannel = diagnostics.channel('fcrm-event-tracking:prepared-statement');
+export const statementChannel = diagnostics.channel('fcrm-event-tracking:statement');
 
 /** SQLSTATE 0A000 "cached plan must not change result type": a table changed under a prepared `SELECT *`. */
 const PLAN_CHANGED = '0A000';
@@ -47,24 +48,25 @@ const PREPARED_MAX_ARRAY = 64;
 export class PreparedStatements implements SqlRunner {
   private readonly names = new Map<string, string>();
   private readonly pool: Pool;
-  /** Cleared for good when the server turns out to share sessions between connections. */
-  private enabled = true;
+  /** False when not asked for; cleared for good when the server turns out to share sessions. */
+  private enabled: boolean;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(dataSource: DataSource, prepare = true) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+    this.enabled = prepare;
   }
 
   async query<T = unknown>(sql: string, params: unknown[] = []): Promise<T> {
     const name = this.enabled && !params.some(isLongArray) ? this.nameOf(sql) : undefined;
-    if (!name) return this.dataSource.query(sql, params);
-    if (preparedStatementChannel.hasSubscribers) preparedStatementChannel.publish({ sql });
+    if (statementChannel.hasSubscribers) statementChannel.publish({ sql, prepared: name !== undefined });
+    if (!name) return this.run(undefined, sql, params);
     try {
       return await this.run(name, sql, params);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'string' && SESSION_SHARED.includes(code)) {
         this.enabled = false;
-        return this.dataSource.query(sql, params);
+        return this.run(undefined, sql, params);
       }
       if (code !== PLAN_CHANGED) throw error;
       // A migration changed a table this statement returns: the statement failed without effect, so
@@ -79,7 +81,7 @@ export class PreparedStatements implements SqlRunner {
    * On a client of its own rather than pool.query, which discards the connection after any failed
    * statement — and with it every statement prepared on it. Only a broken connection is discarded.
    */
-  private async run<T>(name: string, sql: string, params: unknown[]): Promise<T> {
+  private async run<T>(name: string | undefined, sql: string, params: unknown[]): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     // A connection cut while checked out is also emitted as 'error' on the client: without a
@@ -89,7 +91,8 @@ export class PreparedStatements implements SqlRunner {
     };
     client.on('error', onError);
     try {
-      return (await client.query({ name, text: sql, values: params })).rows as T;
+      const config = name === undefined ? { text: sql, values: params } : { name, text: sql, values: params };
+      return (await client.query(config)).rows as T;
     } catch (error) {
       if (isConnectionFailure(error)) broken = error as Error;
       throw error;
@@ -113,7 +116,7 @@ function isLongArray(param: unknown): boolean {
   return Array.isArray(param) && param.length > PREPARED_MAX_ARRAY;
 }
 
-/** The stores' runner: prepared statements when asked for and possible, else TypeORM's plain query. */
+/** The stores' runner on the DataSource's pool: prepared statements when asked for and possible. */
 export function sqlRunner(dataSource: DataSource, prepare: boolean): SqlRunner {
-  return prepare ? new PreparedStatements(dataSource) : dataSource;
+  return new PreparedStatements(dataSource, prepare);
 }

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { FcrmError } from '../../src';
-import { preparedStatementChannel } from '../../src/db/preparedStatements';
+import { statementChannel } from '../../src/db/preparedStatements';
 import { createContact } from '../helpers/fixtures';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 
@@ -72,13 +72,13 @@ describe('coalesced writes on a real database', () => {
           sent.push(event.query);
         },
       };
-      subscribe(preparedStatementChannel.name, listener);
+      subscribe(statementChannel.name, listener);
       t.rt.dataSource.subscribers.push(subscriber);
       try {
         const api = t.rt.api('event_tracker');
         await Promise.all(Array.from({ length: 200 }, (_, i) => api.track({ event_key: `k${i % 7}`, title: 'T', subscriber_id: contact.id })));
       } finally {
-        unsubscribe(preparedStatementChannel.name, listener);
+        unsubscribe(statementChannel.name, listener);
         t.rt.dataSource.subscribers.splice(t.rt.dataSource.subscribers.indexOf(subscriber), 1);
       }
       const all = [...statements, ...sent];

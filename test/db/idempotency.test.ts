@@ -1,4 +1,5 @@
 import { HOOKS } from '../../src';
+import { sqlRunner } from '../../src/db/preparedStatements';
 import { tableNames } from '../../src/db/tableNames';
 import { OutboxStore } from '../../src/outbox/outboxStore';
 import { createContact, SEED_EVENT } from '../helpers/fixtures';
@@ -70,7 +71,7 @@ describe('idempotency keys', () => {
     const api = t.rt.api('event_tracker');
     await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'old' });
     await t.sql(`UPDATE {schema}.fc_event_idempotency_keys SET created_at = now() - interval '25 hours'`);
-    await new OutboxStore(t.rt.dataSource, tableNames(t.schema)).purge(24 * 3_600_000);
+    await new OutboxStore(sqlRunner(t.rt.dataSource, false), tableNames(t.schema)).purge(24 * 3_600_000);
     expect((await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'old' })).counter).toBe(2);
   });
 
