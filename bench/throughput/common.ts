@@ -125,6 +125,11 @@ export function table(head: string[], rows: Array<Array<string | number>>): stri
   return [line(head), line(head.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
 
+/**
+ * Lets the previous work finish and, when node runs with --expose-gc (npm run bench:throughput does),
+ * collects its garbage, so a timed part does not pay for the heap an earlier contender left behind.
+ */
 export async function settle(ms = 1500): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
+  (globalThis as { gc?: () => void }).gc?.();
 }

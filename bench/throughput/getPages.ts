@@ -8,7 +8,7 @@ import { CredentialStore } from '../../src/auth/credentialStore';
 import { tableNames } from '../../src/db/tableNames';
 import { buildServer } from '../../src/rest/buildServer';
 import { eventSql } from '../../src/tracking/eventStore';
-import { fmtMs, openRuntime, pct, seedContactsSql, table, verdict } from './common';
+import { fmtMs, openRuntime, pct, seedContactsSql, settle, table, verdict } from './common';
 
 const ROWS = 100_000;
 const PER_PAGE = 15;
@@ -58,6 +58,7 @@ export async function benchGet(log: (line: string) => void): Promise<string> {
     try {
       for (const page of pages) {
         const path = `/wp-json/fluent-crm/v2/subscribers/${id}/tracking-events?page=${page}&per_page=${PER_PAGE}`;
+        await settle(300);
         const answer = await runClient(port, path, auth, requests);
         if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status} ${answer.body.slice(0, 200)}`);
         const parsed = JSON.parse(answer.body) as { events: { data: unknown[]; total: number } };

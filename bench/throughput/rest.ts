@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
 import { CredentialStore } from '../../src/auth/credentialStore';
 import { buildServer } from '../../src/rest/buildServer';
-import { DB_URL, POOL_SIZE, fmtInt, fmtMs, openRuntime, rssSampler, seedContactsSql, singleUpsertSql, table, verdict } from './common';
+import { DB_URL, POOL_SIZE, fmtInt, fmtMs, openRuntime, rssSampler, seedContactsSql, settle, singleUpsertSql, table, verdict } from './common';
 
 interface LoadResult {
   requestsPerSec: number;
@@ -41,6 +41,7 @@ async function measure(app: FastifyInstance, path: string, auth: string | null, 
   if (!address || typeof address !== 'object') throw new Error('no address');
   const url = `http://127.0.0.1:${address.port}${path}`;
   await load(url, 2, auth); // warm-up: JIT, pool connections, caches
+  await settle(200);
   const rss = rssSampler();
   const result = await load(url, seconds, auth);
   return { ...result, rssMiB: rss.stop() };

@@ -163,7 +163,8 @@ describe('event totals and ranks behind the tracking-events pages', () => {
   test('the migration numbers rows that existed before it', async () => {
     const contact = await createContact(t.rt);
     await trackDistinct(contact.id, 1, 5);
-    await t.rt.dataSource.undoLastMigration({ transaction: 'all' });
+    await t.rt.dataSource.undoLastMigration({ transaction: 'all' }); // DropEventPageIndex
+    await t.rt.dataSource.undoLastMigration({ transaction: 'all' }); // AddEventTotalsAndRanks
     expect(await t.sql(`SELECT to_regclass('{schema}.fc_event_ranks')::text AS r`)).toEqual([{ r: null }]);
     await t.sql(
       `INSERT INTO {schema}.fc_event_tracking (subscriber_id, event_key, title, counter, created_by, provider, value)

@@ -6,6 +6,7 @@ import { AddEventHistoryAndOutbox1764460800000 } from './1764460800000-AddEventH
 import { AddAutomationRunDelivery1764633600000 } from './1764633600000-AddAutomationRunDelivery';
 import { AddOccurrenceKeyIndex1764547200000 } from './1764547200000-AddOccurrenceKeyIndex';
 import { AddEventTotalsAndRanks1764720000000 } from './1764720000000-AddEventTotalsAndRanks';
+import { DropEventPageIndex1764806400000 } from './1764806400000-DropEventPageIndex';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   AddOccurrenceKeyIndex1764547200000,
   AddAutomationRunDelivery1764633600000,
   AddEventTotalsAndRanks1764720000000,
+  DropEventPageIndex1764806400000,
 ];
