@@ -20,6 +20,16 @@ describe('prepared statements', () => {
     );
   }
 
+  /** A runtime with one pooled connection (so its session is the one pg_prepared_statements shows), closed after `fn`. */
+  async function withRuntime(options: { preparedStatements?: boolean }, fn: (t: TestRuntime) => Promise<void>): Promise<void> {
+    const t = await openTestRuntime({ poolSize: 1, ...options });
+    try {
+      await fn(t);
+    } finally {
+      await t.close();
+    }
+  }
+
   async function trackAndPage(t: TestRuntime): Promise<number> {
     const contact = await createContact(t.rt);
     await t.rt.api('event_tracker').track({ subscriber_id: contact.id, event_key: 'k', title: 'T' });
@@ -58,23 +68,18 @@ describe('prepared statements', () => {
     }
   });
 
-  test('preparedStatements: false sends every statement unnamed', async () => {
-    const t = await openTestRuntime({ poolSize: 1, preparedStatements: false });
-    try {
+  test('preparedStatements: false sends every statement unnamed', () =>
+    withRuntime({ preparedStatements: false }, async (t) => {
       await trackAndPage(t);
       expect(await sessionStatements(t)).toEqual([]);
       // Unnamed statements answer in the same shape: a DELETE's rows, not TypeORM's [rows, count].
       const contact = await createContact(t.rt);
       expect(await t.rt.api('contacts').delete(contact.id)).toBe(true);
       expect(await t.rt.api('contacts').delete(contact.id)).toBe(false);
-    } finally {
-      await t.close();
-    }
-  });
+    }));
 
-  postgresOnly('a server that shares sessions (a name already prepared) makes it send unnamed from then on', async () => {
-    const t = await openTestRuntime({ poolSize: 1 });
-    try {
+  postgresOnly('a server that shares sessions (a name already prepared) makes it send unnamed from then on', () =>
+    withRuntime({}, async (t) => {
       const runner = new PreparedStatements(t.rt.dataSource);
       const text = 'SELECT $1::int + 1 AS next';
       const name = `fcrm_${createHash('sha256').update(text).digest('hex').slice(0, 24)}_0`;
@@ -84,14 +89,10 @@ describe('prepared statements', () => {
       const prepared = await t.sql<{ name: string; statement: string }>("SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'fcrm_%'");
       expect(prepared.filter((p) => p.name === name)).toEqual([{ name, statement: expect.stringContaining("someone else''s") }]);
       expect(prepared.filter((p) => p.statement === text)).toEqual([]); // and the text never prepared under another name
-    } finally {
-      await t.close();
-    }
-  });
+    }));
 
-  postgresOnly('a statement carrying a long array runs unnamed, planned for its real size', async () => {
-    const t = await openTestRuntime({ poolSize: 1 });
-    try {
+  postgresOnly('a statement carrying a long array runs unnamed, planned for its real size', () =>
+    withRuntime({}, async (t) => {
       const runner = new PreparedStatements(t.rt.dataSource);
       const text = 'SELECT count(*)::int AS n FROM unnest($1::int[]) AS u(x) WHERE x > 0';
       const ids = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -100,24 +101,17 @@ describe('prepared statements', () => {
       expect(await preparedAs()).toEqual([]);
       expect(await runner.query(text, [ids(64)])).toEqual([{ n: 64 }]);
       expect(await preparedAs()).toHaveLength(1);
-    } finally {
-      await t.close();
-    }
-  });
+    }));
 
-  test('a table changed under a prepared SELECT * is prepared afresh, not an error', async () => {
-    const t = await openTestRuntime({ poolSize: 1 });
-    try {
+  test('a table changed under a prepared SELECT * is prepared afresh, not an error', () =>
+    withRuntime({}, async (t) => {
       const id = await trackAndPage(t);
       await t.sql('ALTER TABLE {schema}.fc_event_tracking ADD COLUMN note text');
       const page = await t.rt.api('event_tracker').getEvents(id);
       expect(page.total).toBe(1);
       await t.rt.api('event_tracker').track({ subscriber_id: id, event_key: 'k', title: 'T' });
       expect((await t.rt.api('event_tracker').getEvents(id)).data.map((r) => r.counter)).toEqual(['3']);
-    } finally {
-      await t.close();
-    }
-  });
+    }));
 
   test('FCRM_PREPARED_STATEMENTS: on by default, off/false/0 turn it off, anything else is a start-up error', () => {
     expect(readServerConfig({}).preparedStatements).toBe(true);

@@ -30,10 +30,11 @@ export class AddEventTotalsAndRanks1764720000000 implements MigrationInterface {
     await queryRunner.query(
       `INSERT INTO ${t.eventTotals} (subscriber_id, events) SELECT subscriber_id, count(*) FROM ${t.events} GROUP BY subscriber_id`,
     );
-    await queryRunner.query(
-      `INSERT INTO ${t.eventRanks} (subscriber_id, seq, event_id)
-       SELECT subscriber_id, row_number() OVER (PARTITION BY subscriber_id ORDER BY id), id FROM ${t.events}`,
-    );
+    // Numbers a contact's rows 1..n by id: the backfill here, and the renumbering after deletes below.
+    const numberRows = (where: string) => `INSERT INTO ${t.eventRanks} (subscriber_id, seq, event_id)
+  SELECT subscriber_id, row_number() OVER (PARTITION BY subscriber_id ORDER BY id), id
+  FROM ${t.events} WHERE ${where}`;
+    await queryRunner.query(numberRows('true'));
 
     // New rows only: for INSERT … ON CONFLICT DO UPDATE, the rows that were updated instead are not in new_rows.
     await queryRunner.query(`
@@ -65,9 +66,7 @@ BEGIN
   -- The totals row lock orders this against concurrent inserts; the statements below see their commits.
   PERFORM 1 FROM ${t.eventTotals} WHERE subscriber_id = ANY (touched) ORDER BY subscriber_id FOR UPDATE;
   DELETE FROM ${t.eventRanks} WHERE subscriber_id = ANY (touched);
-  INSERT INTO ${t.eventRanks} (subscriber_id, seq, event_id)
-  SELECT subscriber_id, row_number() OVER (PARTITION BY subscriber_id ORDER BY id), id
-  FROM ${t.events} WHERE subscriber_id = ANY (touched);
+  ${numberRows('subscriber_id = ANY (touched)')};
   UPDATE ${t.eventTotals} tt SET events = c.n
   FROM (SELECT subscriber_id, count(*) AS n FROM ${t.eventRanks} WHERE subscriber_id = ANY (touched) GROUP BY subscriber_id) c
   WHERE tt.subscriber_id = c.subscriber_id;
