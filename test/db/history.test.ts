@@ -66,6 +66,34 @@ describe('occurred_at and the event history', () => {
     await expect(t.rt.api('event_tracker').getOccurrences(a.id, 999999)).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  const historyOf = (eventId: number) =>
+    t.sql<{ o: number; b: number }>(
+      `SELECT (SELECT count(*) FROM {schema}.fc_event_occurrences WHERE event_id = $1)::int AS o,
+              (SELECT count(*) FROM {schema}.fc_event_outbox WHERE event_id = $1)::int AS b`,
+      [eventId],
+    );
+
+  test('an event row deleted by SQL takes its history and outbox rows with it, and only its own', async () => {
+    const contact = await createContact(t.rt);
+    const api = t.rt.api('event_tracker');
+    const gone = await api.track({ event_key: 'gone', title: 'T', subscriber_id: contact.id }, true);
+    await api.track({ event_key: 'gone', title: 'T', subscriber_id: contact.id }, true);
+    const kept = await api.track({ event_key: 'kept', title: 'T', subscriber_id: contact.id }, true);
+    expect(await historyOf(gone.id)).toEqual([{ o: 2, b: 2 }]);
+
+    await t.sql('DELETE FROM {schema}.fc_event_tracking WHERE id = $1', [gone.id]);
+    expect(await historyOf(gone.id)).toEqual([{ o: 0, b: 0 }]);
+    expect(await historyOf(kept.id)).toEqual([{ o: 1, b: 1 }]);
+  });
+
+  test('TRUNCATE of the events empties the history and the outbox', async () => {
+    const contact = await createContact(t.rt);
+    const row = await t.rt.api('event_tracker').track({ event_key: 'k', title: 'T', subscriber_id: contact.id }, true);
+    await t.sql('TRUNCATE {schema}.fc_event_tracking');
+    expect(await historyOf(row.id)).toEqual([{ o: 0, b: 0 }]);
+    expect(await t.sql('SELECT count(*)::int AS n FROM {schema}.fc_event_occurrences')).toEqual([{ n: 0 }]);
+  });
+
   test('deleting the contact removes its history too', async () => {
     const contact = await createContact(t.rt);
     await t.rt.api('event_tracker').track({ event_key: 'k', title: 'T', subscriber_id: contact.id }, true);

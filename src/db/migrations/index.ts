@@ -7,6 +7,7 @@ import { AddAutomationRunDelivery1764633600000 } from './1764633600000-AddAutoma
 import { AddOccurrenceKeyIndex1764547200000 } from './1764547200000-AddOccurrenceKeyIndex';
 import { AddEventTotalsAndRanks1764720000000 } from './1764720000000-AddEventTotalsAndRanks';
 import { DropEventPageIndex1764806400000 } from './1764806400000-DropEventPageIndex';
+import { CascadeHistoryByStatement1764892800000 } from './1764892800000-CascadeHistoryByStatement';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AddAutomationRunDelivery1764633600000,
   AddEventTotalsAndRanks1764720000000,
   DropEventPageIndex1764806400000,
+  CascadeHistoryByStatement1764892800000,
 ];
