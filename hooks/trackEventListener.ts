@@ -7,6 +7,8 @@ import type { HookRegistry } from './registry';
 
 export const TRACKER_NAMESPACE = 'fcrm-event-tracking/tracker';
 
+const nothing = (): void => undefined;
+
 /**
  * The hook entrance: `doAction('fluent_crm/track_event_activity', data, fireDone)` (priority 10,
  * as FluentCRM). A sync doAction starts the work and returns; the runtime's `drain()` awaits it and
@@ -21,20 +23,17 @@ export function registerTrackEventListener(deps: {
   logger: Logger;
 }): () => void {
   const { hooks, tracker, inFlight, logger } = deps;
+  const failed = async (error: unknown, data: unknown): Promise<void> => {
+    logger.error(describeError(error), 'Tracking an event from the hook failed');
+    await hooks.doActionIsolated(
+      HOOKS.TRACK_EVENT_ACTIVITY_FAILED,
+      (listenerError, hookName) => logger.error({ hook: hookName, ...describeError(listenerError) }, 'A hook listener failed'),
+      error,
+      data,
+    );
+  };
   const listener = (data: unknown, fireDone?: unknown): Promise<void> =>
-    inFlight.run(async () => {
-      try {
-        await tracker.track(data, isTruthyFlag(fireDone));
-      } catch (error) {
-        logger.error(describeError(error), 'Tracking an event from the hook failed');
-        await hooks.doActionIsolated(
-          HOOKS.TRACK_EVENT_ACTIVITY_FAILED,
-          (listenerError, hookName) => logger.error({ hook: hookName, ...describeError(listenerError) }, 'A hook listener failed'),
-          error,
-          data,
-        );
-      }
-    });
+    inFlight.run(() => tracker.track(data, isTruthyFlag(fireDone)).then(nothing, (error: unknown) => failed(error, data)));
   hooks.addAction(HOOKS.TRACK_EVENT_ACTIVITY, TRACKER_NAMESPACE, listener, 10);
   return () => {
     hooks.removeAction(HOOKS.TRACK_EVENT_ACTIVITY, TRACKER_NAMESPACE);

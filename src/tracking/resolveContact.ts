@@ -5,10 +5,6 @@ import { FcrmError, MESSAGES } from '../errors';
 import type { ContactReference } from './contactReference';
 
 /** A host's way from a user id to that user's e-mail (WordPress: the user's `user_email`). */
-function distinct(values: string[]): string[] {
-  return [...new Set(values)];
-}
-
 export type UserEmailResolver = (userId: number) => Promise<string | null | undefined> | string | null | undefined;
 
 /**
@@ -32,28 +28,32 @@ export class ContactResolver {
    * item; user ids and the current contact are looked up once per distinct value.
    */
   async resolveMany(references: ContactReference[], actingUser: ActingUser | undefined): Promise<Array<ContactRow | FcrmError>> {
-    const ids = distinct(references.flatMap((r) => (r.kind === 'subscriberId' ? [r.id] : [])));
-    const emails = distinct(references.flatMap((r) => (r.kind === 'email' ? [r.email.toLowerCase()] : [])));
-    const [byId, byEmail] = await Promise.all([this.contacts.findByIds(ids), this.contacts.findByEmails(emails)]);
+    const ids = new Set<string>();
+    const emails = new Set<string>();
+    for (const reference of references) {
+      if (reference.kind === 'subscriberId') ids.add(reference.id);
+      else if (reference.kind === 'email') emails.add(reference.email.toLowerCase());
+    }
+    const [byId, byEmail] = await Promise.all([this.contacts.findByIds([...ids]), this.contacts.findByEmails([...emails])]);
     const idIndex = new Map(byId.map((row) => [String(row.id), row]));
     const emailIndex = new Map(byEmail.map((row) => [row.email.toLowerCase(), row]));
+    const notFound = (reference: ContactReference) =>
+      new FcrmError('subscriber_not_found', reference.kind === 'current' ? MESSAGES.currentSubscriberNotFound : MESSAGES.subscriberNotFound);
     const others = new Map<string, Promise<ContactRow | null>>();
     const once = (key: string, find: () => Promise<ContactRow | null>) => {
       if (!others.has(key)) others.set(key, find());
       return others.get(key)!;
     };
-    return Promise.all(
-      references.map(async (reference) => {
-        let row: ContactRow | null | undefined;
-        if (reference.kind === 'subscriberId') row = idIndex.get(reference.id);
-        else if (reference.kind === 'email') row = emailIndex.get(reference.email.toLowerCase());
-        else if (reference.kind === 'userId') row = await once(`user:${reference.userId}`, () => this.byUser(reference.userId));
-        else if (reference.kind === 'current') row = await once('current', () => this.current(actingUser));
-        if (row) return row;
-        const message = reference.kind === 'current' ? MESSAGES.currentSubscriberNotFound : MESSAGES.subscriberNotFound;
-        return new FcrmError('subscriber_not_found', message);
-      }),
-    );
+    // Ids and e-mails are answered from the two lookups above without a promise per item (a batch is
+    // up to 1,000 of them); user ids and the current contact wait for their own lookups.
+    const answers = references.map((reference): ContactRow | FcrmError | Promise<ContactRow | FcrmError> => {
+      if (reference.kind === 'subscriberId') return idIndex.get(reference.id) ?? notFound(reference);
+      if (reference.kind === 'email') return emailIndex.get(reference.email.toLowerCase()) ?? notFound(reference);
+      if (reference.kind === 'userId') return once(`user:${reference.userId}`, () => this.byUser(reference.userId)).then((row) => row ?? notFound(reference));
+      if (reference.kind === 'current') return once('current', () => this.current(actingUser)).then((row) => row ?? notFound(reference));
+      return notFound(reference);
+    });
+    return others.size === 0 ? (answers as Array<ContactRow | FcrmError>) : Promise.all(answers);
   }
 
   /** Which of these contact ids still exist. */

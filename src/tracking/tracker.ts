@@ -235,11 +235,11 @@ export class Tracker {
       results[index] = result;
       if (outcome.replayed) continue; // applied once already, hooks included
       const outboxId = this.dispatchDone ? outcome.outboxId : null;
-      // In the caller's async context, as if its call had been written alone.
-      await items[index].inContext(async () => {
-        await this.afterCommit.tracked(result.event, result.subscriber);
-        if (outboxId) await this.afterCommit.done(result.event, result.subscriber, { id: outboxId, attempt: 1 });
-      });
+      // In the caller's async context, as if its call had been written alone; the next event's hooks
+      // start when this one's listeners have finished.
+      const delivery = outboxId ? { id: outboxId, attempt: 1 } : null;
+      const listening = items[index].inContext(() => this.afterCommit.written(result.event, result.subscriber, delivery));
+      if (listening) await listening;
       if (outboxId) delivered.push(outboxId);
     }
     this.deliveredMarks.add(delivered);
