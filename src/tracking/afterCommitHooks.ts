@@ -5,6 +5,7 @@ import { describeError, type Logger } from '../runtime/logger';
 import type { TrackedEventRecord } from './eventRecord';
 
 const SETTLED: Promise<void> = Promise.resolve();
+const nothing = (): void => undefined;
 
 /**
  * Identifies one delivery of a done action (its outbox row). Delivery is at least once, so a
@@ -59,16 +60,16 @@ export class AfterCommitHooks {
     return this.isolatedDispatch(hook, args);
   }
 
-  private async isolatedDispatch(hook: string, args: unknown[]): Promise<void> {
-    const reports: Array<Promise<void>> = [];
+  private isolatedDispatch(hook: string, args: unknown[]): Promise<void> {
+    let reports: Array<Promise<void>> | undefined;
     const onError = (error: unknown, hookName: string): void => {
       this.logger.error({ hook: hookName, ...describeError(error) }, 'A hook listener failed');
       // A failing failure-listener is only logged: reporting it again could loop.
       if (hookName !== HOOKS.LISTENER_FAILED) {
-        reports.push(this.hooks.doActionIsolated(HOOKS.LISTENER_FAILED, onError, error, hookName));
+        (reports ??= []).push(this.hooks.doActionIsolated(HOOKS.LISTENER_FAILED, onError, error, hookName));
       }
     };
-    await this.hooks.doActionIsolated(hook, onError, ...args);
-    await Promise.all(reports);
+    // Settles once the listeners and any failure reports they caused have finished.
+    return this.hooks.doActionIsolated(hook, onError, ...args).then(() => (reports ? Promise.all(reports).then(nothing) : undefined));
   }
 }

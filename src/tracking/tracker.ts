@@ -36,27 +36,27 @@ function normalized(data: unknown, allowSubscriberObject: boolean): NormalizedEv
   }
 }
 
-/**
- * Runs a function in the async context of the code that called this (its AsyncLocalStorage stores).
- * An AsyncResource rather than AsyncLocalStorage.snapshot(): on Node 20 snapshot() binds a function
- * and builds a deprecation wrapper per call, 9 % of the CPU profile of a doAction loop.
- */
-function callerContext(): <R>(fn: () => R) => R {
-  const resource = new AsyncResource('fcrm-event-tracking.track');
-  return (fn) => resource.runInAsyncScope(fn);
-}
-
 /** One event of a batch, with what its caller asked for. */
 interface TrackItem {
   /** The checked event, or why it cannot be stored. */
   input: NormalizedEvent | FcrmError;
   fireDone: boolean;
-  /** Runs `fn` in the async context of the call that brought this event. */
-  inContext: <R>(fn: () => R) => R;
+  /**
+   * The async context of the call that brought this event (its AsyncLocalStorage stores), for the
+   * hooks that follow it; none when the caller itself awaits the hooks (trackMany). An AsyncResource
+   * rather than AsyncLocalStorage.snapshot(): on Node 20 snapshot() binds a function and builds a
+   * deprecation wrapper per call, 9 % of the CPU profile of a doAction loop.
+   */
+  context?: AsyncResource;
 }
 
-interface WaitingCall {
-  item: TrackItem;
+/** Runs `fn` in the async context of the call that brought `item`. */
+function inContextOf<R>(item: TrackItem, fn: () => R): R {
+  return item.context ? item.context.runInAsyncScope(fn) : fn();
+}
+
+/** A track() call waiting for the batch of its tick: its event, and how to answer it. */
+interface WaitingCall extends TrackItem {
   actingUser: ActingUser | undefined;
   resolve: (result: TrackResult) => void;
   reject: (error: unknown) => void;
@@ -120,13 +120,15 @@ export class Tracker {
    * Each call keeps its own result, its own error, and its own async context for the hooks that follow
    * it (acting user, automation chain depth).
    */
-  track(data: unknown, fireDone = false, options: TrackOptions = {}): Promise<TrackResult> {
+  track(data: unknown, fireDone = false, options?: TrackOptions): Promise<TrackResult> {
     return new Promise<TrackResult>((resolve, reject) => {
       // Checked now, so input that throws fails its own call only, never the batch it would join.
-      const input = normalized(data, options.allowSubscriberObject ?? true);
+      const input = normalized(data, options?.allowSubscriberObject ?? true);
       if (input instanceof FcrmError) throw input;
       this.waiting.push({
-        item: { input, fireDone, inContext: callerContext() },
+        input,
+        fireDone,
+        context: new AsyncResource('fcrm-event-tracking.track'),
         actingUser: this.actingUser.current(),
         resolve,
         reject,
@@ -153,7 +155,7 @@ export class Tracker {
   private async runCalls(calls: WaitingCall[], actingUser: ActingUser | undefined): Promise<void> {
     let results: BatchItemResult[];
     try {
-      results = await this.guarded(() => this.trackItems(calls.map((call) => call.item), actingUser));
+      results = await this.guarded(() => this.trackItems(calls, actingUser));
     } catch (error) {
       for (const call of calls) call.reject(error);
       return;
@@ -173,9 +175,9 @@ export class Tracker {
     if (!Array.isArray(items) || items.length > MAX_BATCH) {
       throw new FcrmError('invalid_data', `Invalid data provided. Send an array of at most ${MAX_BATCH} events`);
     }
-    const inContext = <R>(fn: () => R): R => fn(); // one caller: its hooks already run in its context
+    // One caller, who awaits the call: its hooks already run in its context.
     const allowSubscriberObject = options.allowSubscriberObject ?? true;
-    const batch = items.map((data) => ({ input: normalized(data, allowSubscriberObject), fireDone, inContext }));
+    const batch = items.map((data): TrackItem => ({ input: normalized(data, allowSubscriberObject), fireDone }));
     return this.guarded(() => this.trackItems(batch, this.actingUser.current()));
   }
 
@@ -238,7 +240,7 @@ export class Tracker {
       // In the caller's async context, as if its call had been written alone; the next event's hooks
       // start when this one's listeners have finished.
       const delivery = outboxId ? { id: outboxId, attempt: 1 } : null;
-      const listening = items[index].inContext(() => this.afterCommit.written(result.event, result.subscriber, delivery));
+      const listening = inContextOf(items[index], () => this.afterCommit.written(result.event, result.subscriber, delivery));
       if (listening) await listening;
       if (outboxId) delivered.push(outboxId);
     }
