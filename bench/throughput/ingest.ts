@@ -291,13 +291,17 @@ export async function benchIngest(log: (line: string) => void): Promise<{ markdo
   const state: Record<string, number> = {};
   const results: IngestResult[] = [];
   log(`\n## 1. Ingest: ${fmtInt(cfg.events)} events (${cfg.contacts} contacts × ${cfg.keys} keys: each row tracked ${cfg.events / (cfg.contacts * cfg.keys)}×), warm-up ${cfg.warmup}`);
-  for (const c of contenders(cfg, state)) {
+  // BENCH_TP_CONTENDERS=hook-doAction,writer-alone runs only those (pgbench, the limit, always runs).
+  const picked = process.env.BENCH_TP_CONTENDERS?.split(',').map((id) => id.trim());
+  for (const c of contenders(cfg, state).filter((c) => !picked || picked.includes(c.id))) {
     const b = await openRuntime(c.id.replace(/-/g, '_'));
     try {
       const ids = await seedContactsSql(b, cfg.contacts);
       await b.query(`ANALYZE ${b.subscribers}`);
       const warm = makeEvents(ids, cfg.keys, cfg.warmup, 'warm_key');
       const timed = makeEvents(ids, cfg.keys, cfg.events, 'bench_key');
+      // Every contender starts right after a checkpoint, so none pays (or skips) one mid-run by chance.
+      await b.query('CHECKPOINT').catch(() => undefined);
       await settle(500);
       const rss = rssSampler();
       const { ms, lat } = await c.run(b, warm, timed);
@@ -321,6 +325,8 @@ export async function benchIngest(log: (line: string) => void): Promise<{ markdo
   try {
     const ids = await seedContactsSql(b, cfg.contacts);
     await b.query(`ANALYZE ${b.subscribers}`);
+    await b.query('CHECKPOINT').catch(() => undefined);
+    await settle(500);
     const run = await runPgbench(cfg, b, ids);
     limit = run.tps * cfg.pgbenchRows;
     pgbenchLine = `pgbench ${cfg.pgbenchRows}-row multi-row upsert, ${cfg.pgbenchClients} clients, ${cfg.pgbenchSeconds} s: ${run.tps.toFixed(1)} tps × ${cfg.pgbenchRows} = ${fmtInt(limit)} rows/s (statement latency avg ${run.latencyMs} ms)`;
