@@ -24,9 +24,7 @@ export class OutboxStore {
   }
 
   async markDelivered(ids: string[]): Promise<void> {
-    // Ids are digit strings from the writer: joined, they pass as one short text parameter (pg's
-    // array encoding escapes element by element, and a long array would keep the statement unprepared).
-    if (ids.length > 0) await this.db.query(this.sql.markDelivered, [ids.join(',')]);
+    if (ids.length > 0) await this.db.query(this.sql.markDelivered, [ids]);
   }
 
   /**
@@ -55,7 +53,7 @@ export class OutboxStore {
 function outboxSql(t: TableNames) {
   const ago = (param: string) => `now() - make_interval(secs => ${param}::double precision / 1000)`;
   return {
-    markDelivered: `UPDATE ${t.outbox} SET delivered_at = now() WHERE id = ANY(string_to_array($1::text, ',')::bigint[]) AND delivered_at IS NULL`,
+    markDelivered: `UPDATE ${t.outbox} SET delivered_at = now() WHERE id = ANY($1::bigint[]) AND delivered_at IS NULL`,
     claimExpired: `
       WITH due AS (
         SELECT id FROM ${t.outbox}
