@@ -1,4 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ActingUser, ActingUserContext } from '../context/actingUser';
 import { toContactRecord, type ContactRecord, type ContactRow } from '../contacts/contactRecord';
 import { DatabaseUnavailableError, FcrmError, isFcrmError, MESSAGES } from '../errors';
@@ -61,6 +62,9 @@ interface WaitingCall extends TrackItem {
   resolve: (result: TrackResult) => void;
   reject: (error: unknown) => void;
 }
+
+/** How many written events' hooks run between two turns of the event loop. */
+const HOOKS_PER_TURN = 100;
 
 /** The most events one call may carry. */
 export const MAX_BATCH = 1000;
@@ -228,7 +232,12 @@ export class Tracker {
     // The statement ran in its own implicit transaction: from here on the rows are committed.
     this.afterCommitFault?.();
     const delivered: string[] = [];
-    for (const { index, contact, outcome } of outcomes) {
+    for (let n = 0; n < outcomes.length; n += 1) {
+      // Every HOOKS_PER_TURN events, let the event loop run: the hooks of a batch are one long chain
+      // of microtasks, and until it ends no pooled connection is handed out (pg-pool uses nextTick),
+      // no query result is read and no request is served — the next batch's statement waited for it.
+      if (n % HOOKS_PER_TURN === 0 && outcomes.length > HOOKS_PER_TURN) await nextTurn();
+      const { index, contact, outcome } = outcomes[n];
       const result: TrackResult = {
         event: toEventRecord(outcome.row, this.timeZone),
         subscriber: toContactRecord(contact, this.timeZone),

@@ -149,5 +149,25 @@ describe('coalesced writes on a real database', () => {
         { event_key: 'd', created_by: '7' },
       ]);
     });
+
+    test("a large batch's hooks let the event loop run between them, in order", async () => {
+      const contact = await createContact(t.rt);
+      const order: number[] = [];
+      let immediateRanAfter: number | undefined;
+      t.rt.hooks.addAction('fluent_crm/track_event_activity_done', 'test/turns', (event: unknown) => {
+        order.push(Number((event as { value: string }).value));
+        // Scheduled at the first hook: with one unbroken chain of hooks it could only run after the last.
+        if (order.length === 1) setImmediate(() => (immediateRanAfter = order.length));
+      });
+      try {
+        const api = t.rt.api('event_tracker');
+        await Promise.all(Array.from({ length: 500 }, (_, i) => api.track({ event_key: `k${i}`, title: 'T', subscriber_id: contact.id, value: String(i) }, true)));
+      } finally {
+        t.rt.hooks.removeAction('fluent_crm/track_event_activity_done', 'test/turns');
+      }
+      expect(order).toEqual(Array.from({ length: 500 }, (_, i) => i));
+      expect(immediateRanAfter).toBeDefined();
+      expect(immediateRanAfter).toBeLessThan(500);
+    });
   });
 });
