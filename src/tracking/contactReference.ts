@@ -32,8 +32,8 @@ export function isAbsent(value: unknown): boolean {
 export function toDatabaseId(value: unknown): string | null {
   let digits: string;
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value <= 0) return null;
-    digits = String(value);
+    // A positive safe integer is always within bigint: no BigInt needed (this runs once per event).
+    return Number.isSafeInteger(value) && value > 0 ? String(value) : null;
   } else if (typeof value === 'bigint') {
     digits = value.toString();
   } else if (typeof value === 'string' && /^[0-9]+$/.test(value)) {
