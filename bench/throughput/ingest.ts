@@ -2,7 +2,9 @@
  * Benchmark 1: the ingest entrances side by side, each in a fresh schema with the same table shape and
  * the same events: hook doAction ×N + drain, hook doActionAsync at C=32, the batch API (trackMany), the
  * runtime's write statement alone, a plain pg single-row upsert at C=32, a TypeORM find-then-save port
- * of FluentCRM's path at C=32, and pgbench's 100-row multi-row upsert at 8 clients (the limit).
+ * of FluentCRM's path at C=32, and pgbench's 100-row multi-row upsert at 8 clients (the limit). The
+ * target (hook doAction ×N ≥ 0.5× the limit) is measured in rounds, each hook run back to back with its
+ * own pgbench run; the limit reported is their median.
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { sqlRunner } from '../../src/db/preparedStatements';
 import { tableNames } from '../../src/db/tableNames';
 import { EventWriter, type EventWrite } from '../../src/tracking/eventWriter';
 import { runLoops } from '../loops';
+import { median } from '../stats';
 import {
   DB_URL,
   POOL_SIZE,
@@ -39,6 +42,8 @@ export interface IngestConfig {
   pgbenchSeconds: number;
   pgbenchClients: number;
   pgbenchRows: number;
+  /** Rounds of (hook doAction, pgbench) back to back; the target is their median ratio. */
+  rounds: number;
 }
 
 export function ingestConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
@@ -51,8 +56,12 @@ export function ingestConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig
     pgbenchSeconds: Number(env.BENCH_TP_PGBENCH_SECONDS ?? 15),
     pgbenchClients: 8,
     pgbenchRows: 100,
+    rounds: Number(env.BENCH_TP_ROUNDS ?? 3),
   };
 }
+
+/** The contender the issue's target names: the hook entrance, fire and forget. */
+const TARGET_ID = 'hook-doAction';
 
 export interface Ev {
   subscriberId: number;
@@ -286,55 +295,87 @@ ON CONFLICT (subscriber_id, lower(event_key), lower(title)) DO UPDATE SET counte
   return { tps, latencyMs, raw };
 }
 
-export async function benchIngest(log: (line: string) => void): Promise<{ markdown: string; results: IngestResult[]; limit: number }> {
-  const cfg = ingestConfig();
-  const state: Record<string, number> = {};
-  const results: IngestResult[] = [];
-  log(`\n## 1. Ingest: ${fmtInt(cfg.events)} events (${cfg.contacts} contacts × ${cfg.keys} keys: each row tracked ${cfg.events / (cfg.contacts * cfg.keys)}×), warm-up ${cfg.warmup}`);
-  // BENCH_TP_CONTENDERS=hook-doAction,writer-alone runs only those (pgbench, the limit, always runs).
-  const picked = process.env.BENCH_TP_CONTENDERS?.split(',').map((id) => id.trim());
-  for (const c of contenders(cfg, state).filter((c) => !picked || picked.includes(c.id))) {
-    const b = await openRuntime(c.id.replace(/-/g, '_'));
-    try {
-      const ids = await seedContactsSql(b, cfg.contacts);
-      await b.query(`ANALYZE ${b.subscribers}`);
-      const warm = makeEvents(ids, cfg.keys, cfg.warmup, 'warm_key');
-      const timed = makeEvents(ids, cfg.keys, cfg.events, 'bench_key');
-      // Every contender starts right after a checkpoint, so none pays (or skips) one mid-run by chance.
-      await b.query('CHECKPOINT').catch(() => undefined);
-      await settle(500);
-      const rss = rssSampler();
-      const { ms, lat } = await c.run(b, warm, timed);
-      const rssMiB = rss.stop();
-      await b.rt.drain();
-      const hook = c.id.startsWith('hook') || c.id.startsWith('api');
-      let check = await verify(b, timed, 'bench_key', hook, state);
-      if (c.check) check += `; ${await c.check(b, timed, state)}`;
-      const r: IngestResult = { id: c.id, label: c.label, eventsPerSec: (cfg.events / ms) * 1000, p50: pct(lat, 50), p99: pct(lat, 99), rssMiB, check };
-      results.push(r);
-      log(`  ${c.label}: ${fmtInt(r.eventsPerSec)} events/s, p50 ${fmtMs(r.p50)} ms, p99 ${fmtMs(r.p99)} ms, peak RSS ${r.rssMiB?.toFixed(0)} MiB — ${check}`);
-    } finally {
-      await b.close();
-    }
+/** One contender in its own fresh schema, right after a checkpoint: its rate, latencies, RSS and check. */
+async function runContender(c: Contender, cfg: IngestConfig, state: Record<string, number>): Promise<IngestResult> {
+  const b = await openRuntime(c.id.replace(/-/g, '_'));
+  try {
+    const ids = await seedContactsSql(b, cfg.contacts);
+    await b.query(`ANALYZE ${b.subscribers}`);
+    const warm = makeEvents(ids, cfg.keys, cfg.warmup, 'warm_key');
+    const timed = makeEvents(ids, cfg.keys, cfg.events, 'bench_key');
+    // Every contender starts right after a checkpoint, so none pays (or skips) one mid-run by chance.
+    await b.query('CHECKPOINT').catch(() => undefined);
+    await settle(500);
+    const rss = rssSampler();
+    const { ms, lat } = await c.run(b, warm, timed);
+    const rssMiB = rss.stop();
+    await b.rt.drain();
+    const hook = c.id.startsWith('hook') || c.id.startsWith('api');
+    let check = await verify(b, timed, 'bench_key', hook, state);
+    if (c.check) check += `; ${await c.check(b, timed, state)}`;
+    return { id: c.id, label: c.label, eventsPerSec: (cfg.events / ms) * 1000, p50: pct(lat, 50), p99: pct(lat, 99), rssMiB, check };
+  } finally {
+    await b.close();
   }
+}
 
-  // The multi-row limit: pgbench on the same table shape (fresh schema, same contacts).
+/** The multi-row limit: pgbench on the same table shape (fresh schema, same contacts), after a checkpoint. */
+async function measureLimit(cfg: IngestConfig): Promise<{ limit: number; tps: number; latencyMs: number }> {
   const b = await openRuntime('pgbench');
-  let limit: number;
-  let pgbenchLine: string;
   try {
     const ids = await seedContactsSql(b, cfg.contacts);
     await b.query(`ANALYZE ${b.subscribers}`);
     await b.query('CHECKPOINT').catch(() => undefined);
     await settle(500);
     const run = await runPgbench(cfg, b, ids);
-    limit = run.tps * cfg.pgbenchRows;
-    pgbenchLine = `pgbench ${cfg.pgbenchRows}-row multi-row upsert, ${cfg.pgbenchClients} clients, ${cfg.pgbenchSeconds} s: ${run.tps.toFixed(1)} tps × ${cfg.pgbenchRows} = ${fmtInt(limit)} rows/s (statement latency avg ${run.latencyMs} ms)`;
-    results.push({ id: 'pgbench-multirow', label: `pgbench ${cfg.pgbenchRows}-row multi-row upsert, ${cfg.pgbenchClients} clients (-j 2, -T ${cfg.pgbenchSeconds})`, eventsPerSec: limit, check: `${run.tps.toFixed(1)} tps, avg statement latency ${run.latencyMs} ms` });
-    log(`  ${pgbenchLine}`);
+    return { limit: run.tps * cfg.pgbenchRows, tps: run.tps, latencyMs: run.latencyMs };
   } finally {
     await b.close();
   }
+}
+
+const logLine = (r: IngestResult) =>
+  `  ${r.label}: ${fmtInt(r.eventsPerSec)} events/s, p50 ${fmtMs(r.p50)} ms, p99 ${fmtMs(r.p99)} ms, peak RSS ${r.rssMiB?.toFixed(0)} MiB — ${r.check}`;
+
+export async function benchIngest(log: (line: string) => void): Promise<{ markdown: string; results: IngestResult[]; limit: number }> {
+  const cfg = ingestConfig();
+  const state: Record<string, number> = {};
+  const results: IngestResult[] = [];
+  log(`\n## 1. Ingest: ${fmtInt(cfg.events)} events (${cfg.contacts} contacts × ${cfg.keys} keys: each row tracked ${cfg.events / (cfg.contacts * cfg.keys)}×), warm-up ${cfg.warmup}`);
+  // BENCH_TP_CONTENDERS=hook-doActionAsync,writer-alone runs only those once (the target rounds always run).
+  const picked = process.env.BENCH_TP_CONTENDERS?.split(',').map((id) => id.trim());
+  const all = contenders(cfg, state);
+  for (const c of all.filter((c) => c.id !== TARGET_ID && (!picked || picked.includes(c.id)))) {
+    const r = await runContender(c, cfg, state);
+    results.push(r);
+    log(logLine(r));
+  }
+
+  // The target's two sides, back to back in each round: this shared box drifts by 20-30 % over tens of
+  // seconds, so a hook run and a limit measured a minute apart can disagree by that much on their own.
+  const target = all.find((c) => c.id === TARGET_ID)!;
+  const rounds: Array<{ hook: IngestResult; limit: number; tps: number; latencyMs: number }> = [];
+  for (let round = 1; round <= cfg.rounds; round += 1) {
+    const hook = await runContender(target, cfg, state);
+    const limit = await measureLimit(cfg);
+    rounds.push({ hook, ...limit });
+    log(`  round ${round}: ${logLine(hook).trim()}; pgbench ${fmtInt(limit.limit)} rows/s (${limit.tps.toFixed(1)} tps, avg statement latency ${limit.latencyMs} ms) → ${(hook.eventsPerSec / limit.limit).toFixed(2)}×`);
+  }
+  const limit = median(rounds.map((r) => r.limit));
+  const ratios = rounds.map((r) => r.hook.eventsPerSec / r.limit);
+  const hookRates = rounds.map((r) => r.hook.eventsPerSec);
+  results.unshift({
+    ...rounds[0].hook,
+    eventsPerSec: median(hookRates),
+    rssMiB: Math.max(...rounds.map((r) => r.hook.rssMiB ?? 0)),
+    check: `median of ${cfg.rounds} rounds (${hookRates.map(fmtInt).join(', ')}); each: ${rounds[0].hook.check}`,
+  });
+  results.push({
+    id: 'pgbench-multirow',
+    label: `pgbench ${cfg.pgbenchRows}-row multi-row upsert, ${cfg.pgbenchClients} clients (-j 2, -T ${cfg.pgbenchSeconds})`,
+    eventsPerSec: limit,
+    check: `median of ${cfg.rounds} rounds (${rounds.map((r) => `${r.tps.toFixed(1)} tps`).join(', ')}); avg statement latency ${rounds.map((r) => `${r.latencyMs} ms`).join(', ')}`,
+  });
 
   const rows = results.map((r) => [
     r.label,
@@ -345,12 +386,13 @@ export async function benchIngest(log: (line: string) => void): Promise<{ markdo
     r.rssMiB === undefined ? '–' : r.rssMiB.toFixed(0),
     r.check,
   ]);
-  const targets = results
-    .filter((r) => r.id.startsWith('hook'))
-    .map((r) => {
-      const ratio = r.eventsPerSec / limit;
-      return `- ${r.label}: ${ratio.toFixed(2)}× the multi-row limit (target ≥ 0.50) — **${verdict(ratio >= 0.5)}**`;
-    });
+  const targetRatio = median(ratios);
+  const targets = [
+    `- ${target.label}: ${targetRatio.toFixed(2)}× the multi-row limit, median of ${cfg.rounds} rounds each run back to back with its own pgbench (${ratios.map((x) => `${x.toFixed(2)}×`).join(', ')}; target ≥ 0.50) — **${verdict(targetRatio >= 0.5)}**`,
+    ...results
+      .filter((r) => r.id.startsWith('hook') && r.id !== TARGET_ID)
+      .map((r) => `- ${r.label}: ${(r.eventsPerSec / limit).toFixed(2)}× the multi-row limit (target ≥ 0.50) — **${verdict(r.eventsPerSec / limit >= 0.5)}**`),
+  ];
   const single = results.find((r) => r.id === 'pg-single-upsert');
   const hookA = results.find((r) => r.id === 'hook-doActionAsync');
   const batchApi = results.find((r) => r.id === 'api-trackMany');
