@@ -42,6 +42,20 @@ describe('the hook entrance and the after-commit hooks', () => {
     expect(fired).toEqual(['tracked', 'tracked', 'done']);
   });
 
+  test("the done action waits for event_tracked's async listeners; the next event's hooks wait for both", async () => {
+    const contact = await createContact(t.rt);
+    const fired: string[] = [];
+    listen(HOOKS.EVENT_TRACKED, 'test/slow', async (event: { event_key: string }) => {
+      fired.push(`tracked ${event.event_key}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      fired.push(`tracked ${event.event_key} finished`);
+    });
+    listen(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'test/slow', (event: { event_key: string }) => fired.push(`done ${event.event_key}`));
+    for (const key of ['a', 'b']) t.rt.hooks.doAction(HOOKS.TRACK_EVENT_ACTIVITY, { ...SEED_EVENT, event_key: key, subscriber_id: contact.id }, true);
+    await t.rt.drain();
+    expect(fired).toEqual(['tracked a', 'tracked a finished', 'done a', 'tracked b', 'tracked b finished', 'done b']);
+  });
+
   test('with nobody listening the after-commit hooks still run (didAction counts them), and a listener added later is reached', async () => {
     const contact = await createContact(t.rt);
     const tracked = t.rt.hooks.didAction(HOOKS.EVENT_TRACKED);
