@@ -30,10 +30,7 @@ export class AfterCommitHooks {
     private readonly logger: Logger,
   ) {}
 
-  tracked(event: TrackedEventRecord, subscriber: ContactRecord): Promise<void> {
-    return this.isolated(HOOKS.EVENT_TRACKED, event, subscriber) ?? SETTLED;
-  }
-
+  /** The done action alone: a delivery by the recovery poller (the writer's own go through written()). */
   done(event: TrackedEventRecord, subscriber: ContactRecord, delivery: Delivery): Promise<void> {
     return this.isolated(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, subscriber, delivery) ?? SETTLED;
   }
