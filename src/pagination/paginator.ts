@@ -62,7 +62,11 @@ const ON_EACH_SIDE = 3;
 function pageLinks(page: number, lastPage: number, url: (n: number) => string): PageLink[] {
   const numbered = (n: number): PageLink => ({ url: url(n), label: String(n), active: n === page });
   const gap: PageLink = { url: null, label: '...', active: false };
-  const range = (a: number, b: number) => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => numbered(a + i));
+  const range = (a: number, b: number) => {
+    const links: PageLink[] = [];
+    for (let n = a; n <= b; n++) links.push(numbered(n));
+    return links;
+  };
 
   const window = ON_EACH_SIDE + 4;
   let middle: PageLink[];

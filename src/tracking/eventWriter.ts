@@ -1,3 +1,4 @@
+import { epochMsSql } from '../db/jsonTime';
 import type { SqlRunner } from '../db/preparedStatements';
 import type { TableNames } from '../db/tableNames';
 import type { EventRow } from './eventRecord';
@@ -17,7 +18,7 @@ export interface EventWrite {
   fireDone: boolean;
 }
 
-/** One written item as the statement reports it (JSON: numbers, and timestamps as ISO 8601 text). */
+/** One written item as the statement reports it (JSON: numbers, timestamps in epoch milliseconds, see jsonTime.ts). */
 interface WrittenJson {
   idx: number;
   id: number;
@@ -27,8 +28,8 @@ interface WrittenJson {
   provider: string;
   event_key: string;
   title: string;
-  created_at: string;
-  updated_at: string;
+  created_at: number;
+  updated_at: number;
   occurrence_id: string;
   outbox_id: string | null;
 }
@@ -263,7 +264,7 @@ ob AS (
 )
 SELECT coalesce(json_agg(json_build_object(
          'idx', idx, 'id', id, 'subscriber_id', subscriber_id, 'counter', item_counter, 'created_by', created_by,
-         'provider', provider, 'event_key', event_key, 'title', title, 'created_at', created_at, 'updated_at', updated_at,
+         'provider', provider, 'event_key', event_key, 'title', title, 'created_at', ${epochMsSql('created_at')}, 'updated_at', ${epochMsSql('updated_at')},
          'occurrence_id', occurrence_id::text, 'outbox_id', outbox_id::text)), '[]') AS written
 FROM ided`;
 }

@@ -90,4 +90,37 @@ describe("api('event_tracker').getEvents", () => {
       message: 'No query results for model [FluentCrm\\App\\Models\\Subscriber] 999999',
     });
   });
+
+  describe('timestamps, carried as epoch milliseconds by the page and write statements', () => {
+    let berlin: TestRuntime;
+    beforeAll(async () => {
+      berlin = await openTestRuntime({ timeZone: 'Europe/Berlin' });
+    });
+    afterAll(() => berlin.close());
+
+    test('the page shows the instant stored, in the configured zone, cut (not rounded) to the second', async () => {
+      const contact = await createContact(berlin.rt);
+      const tracked = await berlin.rt.api('event_tracker').track({ event_key: 'now', title: 'Now', subscriber_id: contact.id });
+      await berlin.sql(
+        `INSERT INTO {schema}.fc_event_tracking (subscriber_id, event_key, title, created_at, updated_at)
+         VALUES ($1, 'edge', 'Edge', '2026-07-01 21:59:59.999999+00', '2026-01-01 22:59:59.5+00'),
+                ($1, 'whole', 'Whole', '2026-03-01 12:00:00+00', '2026-03-01 12:00:01+00'),
+                ($1, 'old', 'Old', '1969-12-31 22:59:59.75+00', '1969-12-31 23:00:00+00')`,
+        [contact.id],
+      );
+      const page = await berlin.rt.api('event_tracker').getEvents(contact.id);
+      const byKey = Object.fromEntries(page.data.map((row) => [row.event_key, [row.created_at, row.updated_at]]));
+      expect(byKey).toEqual({
+        edge: ['2026-07-01 23:59:59', '2026-01-01 23:59:59'], // CEST and CET
+        whole: ['2026-03-01 13:00:00', '2026-03-01 13:00:01'], // whole seconds stay whole (no float drift)
+        old: ['1969-12-31 23:59:59', '1970-01-01 00:00:00'],
+        now: [tracked.created_at, tracked.updated_at],
+      });
+      const [stored] = await berlin.sql<{ created: string }>(
+        `SELECT to_char(created_at AT TIME ZONE 'Europe/Berlin', 'YYYY-MM-DD HH24:MI:SS') AS created FROM {schema}.fc_event_tracking WHERE id = $1`,
+        [tracked.id],
+      );
+      expect(tracked.created_at).toBe(stored.created);
+    });
+  });
 });
