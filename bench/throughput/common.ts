@@ -128,8 +128,11 @@ export function table(head: string[], rows: Array<Array<string | number>>): stri
 /**
  * Lets the previous work finish and, when node runs with --expose-gc (npm run bench:throughput does),
  * collects its garbage, so a timed part does not pay for the heap an earlier contender left behind.
+ * A forced collection also leaves V8 colder (the server of the GET bench used ~1.6× the CPU per
+ * request in the next thousands of requests, BENCHMARKS.md): collect before a warm-up, not between
+ * the warm-up and what it warms (`collect = false`).
  */
-export async function settle(ms = 1500): Promise<void> {
+export async function settle(ms = 1500, collect = true): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
-  (globalThis as { gc?: () => void }).gc?.();
+  if (collect) (globalThis as { gc?: () => void }).gc?.();
 }
