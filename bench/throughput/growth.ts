@@ -23,16 +23,19 @@ async function fill(size: number): Promise<Filled> {
   const b = await openRuntime(`growth_${size}`);
   const ids = await seedContactsSql(b, CONTACTS);
   const t0 = performance.now();
-  await b.query(
-    `INSERT INTO ${b.events} (subscriber_id, counter, created_by, provider, event_key, title, value)
-     SELECT $1::bigint + g % $2::int, 1 + g % 20, 0, 'custom', 'fill_' || (g / $2::int), 'Fill ' || (g / $2::int), 'v' || g
-     FROM generate_series(0, $3::int - 1) g`,
-    [ids[0], CONTACTS, size],
-  );
-  await b.query(`VACUUM ANALYZE ${b.events}`);
-  // The totals/ranks triggers filled these too; vacuumed as autovacuum would have by then.
-  await b.query(`VACUUM ANALYZE ${b.events.replace('"fc_event_tracking"', '"fc_event_ranks"')}, ${b.events.replace('"fc_event_tracking"', '"fc_event_totals"')}`);
-  await b.query(`ANALYZE ${b.subscribers}`);
+  const table = (name: string) => b.events.replace('"fc_event_tracking"', `"${name}"`);
+  await b.bulk([
+    [
+      `INSERT INTO ${b.events} (subscriber_id, counter, created_by, provider, event_key, title, value)
+       SELECT $1::bigint + g % $2::int, 1 + g % 20, 0, 'custom', 'fill_' || (g / $2::int), 'Fill ' || (g / $2::int), 'v' || g
+       FROM generate_series(0, $3::int - 1) g`,
+      [ids[0], CONTACTS, size],
+    ],
+    [`VACUUM ANALYZE ${b.events}`],
+    // The totals/ranks triggers filled these too; vacuumed as autovacuum would have by then.
+    [`VACUUM ANALYZE ${table('fc_event_ranks')}, ${table('fc_event_totals')}`],
+    [`ANALYZE ${b.subscribers}`],
+  ]);
   const fillS = (performance.now() - t0) / 1000;
   for (const e of makeEvents(ids, KEYS, 1_000, 'warm_key')) b.rt.hooks.doAction(HOOKS.TRACK_EVENT_ACTIVITY, hookData(e), true);
   await b.rt.drain();
