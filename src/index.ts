@@ -14,6 +14,7 @@ export type {
 } from './automation';
 export type { ContactInput } from './contacts/contactInput';
 export type { ContactListItem, ContactQueryOptions } from './api/contactsApi';
+export { EMBEDDED_EVENTS } from './api/contactsApi';
 export { parseFilterGroups, FILTER_PROPERTIES } from './filters';
 export type { FilterGroup, FilterItem, FilterOperator, FilterProperty } from './filters';
 export type { ContactRecord } from './contacts/contactRecord';

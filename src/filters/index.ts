@@ -8,4 +8,5 @@ export type { FilterGroup, FilterItem, FilterOperator, FilterProperty } from './
 export { ContactListing, LISTING_ALIAS } from './contactListing';
 export { contactSearchCondition } from './contactSearch';
 export { listEventKeyOptions } from './eventKeyOptions';
-export type { SelectOption } from './eventKeyOptions';
+export type { SelectOption, EventKeyOptionsQuery } from './eventKeyOptions';
+export { DEFAULT_KEY_OPTIONS, MAX_KEY_OPTIONS } from './eventKeyOptions';

@@ -144,3 +144,85 @@ describe('GET /subscribers (advanced filters) and GET /reports/ajax-options', ()
     expect((await s.call('/reports/ajax-options')).body.message).toBe('option_key is required; this server offers: event_tracking_keys.');
   });
 });
+
+describe('bounded answers: with_events embeds the latest 15, ajax-options takes search and limit', () => {
+  let s: TestServer;
+  let busy: number;
+  let quiet: number;
+  let busyEventIds: number[];
+
+  beforeAll(async () => {
+    s = await openTestServer();
+    busy = (await s.rt.api('contacts').createOrUpdate({ email: 'busy@example.com' })).id;
+    quiet = (await s.rt.api('contacts').createOrUpdate({ email: 'quiet@example.com' })).id;
+    const tracker = s.rt.api('event_tracker');
+    busyEventIds = [];
+    // 20 distinct events, tracked one after another: ids ascend in tracking order.
+    for (let i = 1; i <= 20; i++) {
+      busyEventIds.push((await tracker.track({ subscriber_id: busy, event_key: `step_${String(i).padStart(2, '0')}`, title: `Step ${i}` })).id);
+    }
+    await tracker.track({ subscriber_id: busy, event_key: 'step_01', title: 'Step 1' }); // a count, not a new row
+    await tracker.track({ subscriber_id: quiet, event_key: 'ping', title: 'Ping' });
+    for (const key of ['50%_off', '50_off', '500ff', 'back\\slash', 'backslash', 'Big_Sale', 'bigXsale']) {
+      await tracker.track({ subscriber_id: quiet, event_key: key, title: 'K' });
+    }
+  });
+  afterAll(() => s.close());
+
+  test('a contact with 20 events: the newest 15 embedded, newest first, and events_total 20', async () => {
+    const { status, body } = await s.call('/subscribers?with_events=1&search=busy', { as: 'read' });
+    expect(status).toBe(200);
+    const [contact] = body.subscribers.data;
+    expect(contact.id).toBe(busy);
+    expect(contact.events).toHaveLength(15);
+    expect(contact.events.map((e: { id: number }) => e.id)).toEqual(busyEventIds.slice(5).reverse());
+    expect(contact.events_total).toBe(20);
+  });
+
+  test('in-process query() the same; a contact with one event gets it and events_total 1', async () => {
+    const page = await s.rt.api('contacts').query({ with_events: true });
+    const byId = new Map(page.data.map((c) => [c.id, c]));
+    expect(byId.get(busy)?.events?.map((e) => e.id)).toEqual(busyEventIds.slice(5).reverse());
+    expect(byId.get(busy)?.events_total).toBe(20);
+    expect(byId.get(quiet)?.events).toHaveLength(8);
+    expect(byId.get(quiet)?.events_total).toBe(8);
+  });
+
+  test('ajax-options: search is a case-insensitive substring, and the default limit is 20', async () => {
+    const keys = async (query: string) =>
+      (await s.call(`/reports/ajax-options?option_key=event_tracking_keys${query}`)).body.options.map((o: { id: string }) => o.id);
+    expect(await keys('&search=STEP_1')).toEqual(['step_10', 'step_11', 'step_12', 'step_13', 'step_14', 'step_15', 'step_16', 'step_17', 'step_18', 'step_19']);
+    expect(await keys('&search=sale')).toEqual(['Big_Sale', 'bigXsale']);
+    const firstTwenty = await keys('');
+    expect(firstTwenty).toHaveLength(20); // of 28 distinct keys stored
+    expect(await keys('&limit=3')).toEqual(firstTwenty.slice(0, 3)); // the first ones in the database's collation
+    expect(await keys('&limit=100')).toHaveLength(28);
+    expect(await keys('&search=step&limit=100')).toHaveLength(20);
+    expect(await keys('&search=nothing-like-it')).toEqual([]);
+  });
+
+  test('ajax-options: %, _ and \\ in search are literal', async () => {
+    const keys = async (search: string) =>
+      (await s.call(`/reports/ajax-options?option_key=event_tracking_keys&search=${encodeURIComponent(search)}`)).body.options.map(
+        (o: { id: string }) => o.id,
+      );
+    expect(await keys('50%')).toEqual(['50%_off']);
+    expect(await keys('0_o')).toEqual(['50_off']);
+    expect(await keys('g_s')).toEqual(['Big_Sale']);
+    expect(await keys('k\\s')).toEqual(['back\\slash']);
+    expect(await keys('%')).toEqual(['50%_off']);
+  });
+
+  test.each(['0', '101', '-1', 'abc', '2.5', '99999'])('ajax-options limit=%s → 422 invalid_data', async (limit) => {
+    const { status, body } = await s.call(`/reports/ajax-options?option_key=event_tracking_keys&limit=${limit}`);
+    expect(status).toBe(422);
+    expect(body).toEqual({ message: expect.stringContaining('limit must be a whole number from 1 to 100'), error_code: 'invalid_data' });
+  });
+
+  test('ajax-options: an over-long or repeated search → 422 invalid_data', async () => {
+    const long = await s.call(`/reports/ajax-options?option_key=event_tracking_keys&search=${'x'.repeat(193)}`);
+    expect(long).toMatchObject({ status: 422, body: { error_code: 'invalid_data', message: expect.stringContaining('at most 192') } });
+    const twice = await s.call('/reports/ajax-options?option_key=event_tracking_keys&search=a&search=b');
+    expect(twice).toMatchObject({ status: 422, body: { error_code: 'invalid_data' } });
+  });
+});

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { EMBEDDED_EVENTS } from '../../api/contactsApi';
 import { FcrmError, isFcrmError } from '../../errors';
 import { requireCapability } from '../authentication';
 import { fcrmErrorBody } from '../errorBodies';
@@ -12,7 +13,13 @@ const contactListRow = {
   ...contactSchema,
   properties: {
     ...contactSchema.properties,
-    events: { type: 'array', items: trackedEventRow, description: "With with_events=1: the contact's events, newest first" },
+    events: {
+      type: 'array',
+      items: trackedEventRow,
+      maxItems: EMBEDDED_EVENTS,
+      description: `With with_events=1: the contact's latest ${EMBEDDED_EVENTS} events, newest first; the rest from GET /subscribers/{id}/tracking-events?page=N`,
+    },
+    events_total: { type: 'integer', description: 'With with_events=1: how many events the contact has' },
   },
 } as const;
 
@@ -34,7 +41,9 @@ export function registerContactsQuery(app: FastifyInstance, deps: RestDeps): voi
             filter_type: { description: '"advanced" (default when advanced_filters is given) or "simple" (advanced_filters ignored, as in FluentCRM)' },
             advanced_filters: { description: 'FluentCRM advanced filters as JSON: groups (ORed) of items (ANDed) with source ["event_tracking", PROPERTY]' },
             search: { description: 'Text to find in the e-mail or name, case-insensitively' },
-            with_events: { description: "1 or true: add each contact's events (one query for the page)" },
+            with_events: {
+              description: `1 or true: add each contact's latest ${EMBEDDED_EVENTS} events (newest first) under events and its number of events under events_total (one query for the page)`,
+            },
             ...pageQuerystring.properties,
           },
         },
