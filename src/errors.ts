@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'invalid_automation'
   | 'automation_failed'
   | 'automation_loop'
-  | 'runtime_closed';
+  | 'runtime_closed'
+  | 'idempotency_key_mismatch';
 
 /**
  * A failure the caller caused (bad input, unknown contact). It carries a stable `code` and a message

@@ -141,7 +141,8 @@ export const idempotencyKeyHeaders = {
       description:
         'Optional, 1 to 191 characters. Used as the event\'s idempotency_key (the header wins over a body idempotency_key): ' +
         'a retry with the same key within the retention window (default 24 h) returns the first result, with the response ' +
-        'header Idempotent-Replayed: true, and does not increment the counter or fire the done action again.',
+        'header Idempotent-Replayed: true, and does not increment the counter or fire the done action again. The same key ' +
+        'with a different event (event_key, title, value, provider or occurred_at) is a 422 idempotency_key_mismatch.',
     },
   },
 } as const;
@@ -152,7 +153,9 @@ const batchItem = {
   description: 'A track-event object (as POST /subscribers/track-event takes it), optionally with idempotency_key and occurred_at.',
   properties: {
     ...trackEventBody.properties,
-    idempotency_key: anything('Optional, 1 to 191 characters: applied once per contact within the retention window (default 24 h).'),
+    idempotency_key: anything(
+      'Optional, 1 to 191 characters: applied once per contact within the retention window (default 24 h); reused with a different event, the item has error_code idempotency_key_mismatch.',
+    ),
     occurred_at: anything('Optional ISO 8601 date-time of the occurrence (UTC without an offset); default now.'),
   },
 } as const;

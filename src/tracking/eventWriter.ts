@@ -2,6 +2,7 @@ import { epochMsSql } from '../db/jsonTime';
 import type { SqlRunner } from '../db/preparedStatements';
 import type { TableNames } from '../db/tableNames';
 import type { EventRow } from './eventRecord';
+import { eventFingerprint } from './eventFingerprint';
 
 /** One event to store, its contact already resolved. */
 export interface EventWrite {
@@ -50,11 +51,17 @@ export interface ReplayedEvent {
   replayed: true;
 }
 
-export type WriteOutcome = (WrittenEvent & { replayed?: false }) | ReplayedEvent;
+/** An item whose idempotency key this contact had already used for a different event: nothing written. */
+export interface MismatchedKey {
+  mismatch: true;
+}
+
+export type WriteOutcome = (WrittenEvent & { replayed?: false; mismatch?: false }) | (ReplayedEvent & { mismatch?: false }) | MismatchedKey;
 
 /**
  * The one statement every tracked event goes through, for one item or a thousand:
- *  1. claim the idempotency keys (a key already claimed by this contact is skipped, atomically);
+ *  1. claim the idempotency keys with the event's fingerprint (a key already claimed by this contact
+ *     is skipped, atomically: a replay when the fingerprints match, a mismatch when they differ);
  *  2. pre-aggregate repeats of one (contact, key, title) so the upsert touches each row once;
  *  3. insert the events, or count them: counter = counter + n, value = the last item's value;
  *  4. append one occurrence per item, numbered with the counter that item produced;
@@ -82,19 +89,51 @@ export class EventWriter {
     };
   }
 
-  /** Outcomes in input order. Items repeating an earlier item's idempotency key replay its result. */
+  /**
+   * Outcomes in input order. An item repeating an earlier item's idempotency key with the same event
+   * replays that item's result. One repeating it with another event goes round again, against the
+   * claim the first item left (a mismatch, or a replay of an older claim it matches): the common case,
+   * no repeats or plain retries, is one round.
+   */
   async write(items: EventWrite[]): Promise<WriteOutcome[]> {
-    const firstOfKey = new Map<string, number>();
-    const duplicateOf = items.map((item, index) => {
-      if (!item.idempotencyKey) return -1;
-      const id = claimKey(item.subscriberId, item.idempotencyKey);
-      const first = firstOfKey.get(id);
-      if (first === undefined) firstOfKey.set(id, index);
-      return first ?? -1;
-    });
-    const unique = items.map((item, index) => ({ item, index })).filter(({ index }) => duplicateOf[index] === -1);
-
+    const fingerprints = items.map((item) => (item.idempotencyKey ? eventFingerprint(item) : null));
     const outcomes: Array<WriteOutcome | undefined> = new Array(items.length);
+    let pending = items.map((_, index) => index);
+    while (pending.length > 0) {
+      const firstOfKey = new Map<string, number>();
+      const round: Pending[] = [];
+      const repeats: number[] = [];
+      for (const index of pending) {
+        const item = items[index];
+        const id = item.idempotencyKey ? claimKey(item.subscriberId, item.idempotencyKey) : null;
+        if (id !== null && firstOfKey.has(id)) {
+          repeats.push(index);
+          continue;
+        }
+        if (id !== null) firstOfKey.set(id, index);
+        round.push({ item, index, fingerprint: fingerprints[index] });
+      }
+      await this.apply(round, outcomes);
+      pending = [];
+      for (const index of repeats) {
+        const firstIndex = firstOfKey.get(claimKey(items[index].subscriberId, items[index].idempotencyKey!))!;
+        if (fingerprints[index] !== fingerprints[firstIndex]) {
+          pending.push(index);
+          continue;
+        }
+        const first = outcomes[firstIndex]!;
+        outcomes[index] = first.mismatch ? first : { row: first.row, occurrenceId: first.occurrenceId, replayed: true };
+      }
+    }
+    return Array.from(items, (_, index): WriteOutcome => {
+      const own = outcomes[index];
+      if (!own) throw new Error(`idempotency key ${items[index].idempotencyKey} could be neither applied nor replayed`);
+      return own;
+    });
+  }
+
+  /** Items with distinct (contact, key): one write statement, then the replays of keys already claimed for the same event. */
+  private async apply(unique: Pending[], outcomes: Array<WriteOutcome | undefined>): Promise<void> {
     await this.writeUnique(unique, outcomes);
     const replays = unique.filter(({ index }) => outcomes[index] === undefined);
     const stale = replays.length > 0 ? await this.replay(replays, outcomes) : [];
@@ -103,14 +142,6 @@ export class EventWriter {
       await this.db.query(this.sql.forgetClaims, [stale.map(({ item }) => item.subscriberId), stale.map(({ item }) => item.idempotencyKey)]);
       await this.writeUnique(stale, outcomes);
     }
-    // An item repeating an earlier item's key is that item's result, replayed.
-    return Array.from(items, (_, index) => {
-      const own = outcomes[index];
-      if (own) return own;
-      const first = outcomes[duplicateOf[index]];
-      if (!first) throw new Error(`idempotency key ${items[index].idempotencyKey} could be neither applied nor replayed`);
-      return { row: first.row, occurrenceId: first.occurrenceId, replayed: true };
-    });
   }
 
   /**
@@ -118,9 +149,9 @@ export class EventWriter {
    * writes JSON in C, and JSON.parse is native, where pg's array literals and row-by-row column parsing
    * (a timestamp regex per cell) measured ~15 µs of Node CPU per event on the hook path (BENCHMARKS.md).
    */
-  private async writeUnique(unique: Array<{ item: EventWrite; index: number }>, outcomes: Array<WriteOutcome | undefined>): Promise<void> {
+  private async writeUnique(unique: Array<Pending>, outcomes: Array<WriteOutcome | undefined>): Promise<void> {
     // idx is the item's place in `unique`: occurrences are numbered and ids drawn in this order.
-    const input = unique.map(({ item }, idx) => ({
+    const input = unique.map(({ item, fingerprint }, idx) => ({
       idx,
       subscriber_id: item.subscriberId,
       created_by: item.createdBy,
@@ -130,9 +161,14 @@ export class EventWriter {
       value: item.value,
       occurred_at: item.occurredAt,
       idempotency_key: item.idempotencyKey,
+      fingerprint,
       fire_done: item.fireDone,
     }));
-    const [{ written }]: Array<{ written: WrittenJson[] }> = await this.db.query(this.sql.write, [JSON.stringify(input), this.outboxLeaseMs]);
+    const [{ written, mismatched }]: Array<{ written: WrittenJson[]; mismatched: number[] }> = await this.db.query(this.sql.write, [
+      JSON.stringify(input),
+      this.outboxLeaseMs,
+    ]);
+    for (const idx of mismatched) outcomes[unique[idx].index] = { mismatch: true };
     for (const w of written) {
       const { item, index } = unique[w.idx];
       outcomes[index] = {
@@ -159,10 +195,7 @@ export class EventWriter {
    * whose claim has no occurrence left: a claim and its occurrence are written by one statement, so
    * that only happens when events were deleted outside the API.
    */
-  private async replay(
-    pending: Array<{ item: EventWrite; index: number }>,
-    outcomes: Array<WriteOutcome | undefined>,
-  ): Promise<Array<{ item: EventWrite; index: number }>> {
+  private async replay(pending: Array<Pending>, outcomes: Array<WriteOutcome | undefined>): Promise<Array<Pending>> {
     const rows: Array<EventRow & { occurrence_id: string; item_counter: number; item_value: string; replayed_key: string }> =
       await this.db.query(this.sql.replay, [
         pending.map(({ item }) => item.subscriberId),
@@ -172,7 +205,7 @@ export class EventWriter {
       claimKey(String(row.subscriber_id), replayed_key),
       { row: { ...row, counter: item_counter, value: item_value }, occurrenceId: String(occurrence_id), replayed: true as const },
     ]));
-    const stale: Array<{ item: EventWrite; index: number }> = [];
+    const stale: Array<Pending> = [];
     for (const pendingItem of pending) {
       const replayed = byKey.get(claimKey(pendingItem.item.subscriberId, pendingItem.item.idempotencyKey!));
       if (replayed) outcomes[pendingItem.index] = replayed;
@@ -180,6 +213,13 @@ export class EventWriter {
     }
     return stale;
   }
+}
+
+/** An item to write, its place in the caller's list, and the fingerprint its key is claimed with. */
+interface Pending {
+  item: EventWrite;
+  index: number;
+  fingerprint: string | null;
 }
 
 function claimKey(subscriberId: string, idempotencyKey: string): string {
@@ -191,19 +231,24 @@ function writeSql(t: TableNames): string {
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json)
     AS i(idx int, subscriber_id bigint, created_by bigint, provider text, event_key text, title text, value text,
-         occurred_at timestamptz, idempotency_key text, fire_done boolean)
+         occurred_at timestamptz, idempotency_key text, fingerprint text, fire_done boolean)
 ),
 claimed AS (
-  INSERT INTO ${t.idempotencyKeys} (subscriber_id, idempotency_key)
-  SELECT subscriber_id, idempotency_key FROM input WHERE idempotency_key IS NOT NULL
+  -- A key this contact claimed already comes back only when it was claimed for another event: the
+  -- no-op update locks the claim and compares with its latest committed version (a concurrent claim
+  -- included, which the statement's snapshot would not show), so it returns as fresh = false. A key
+  -- claimed for the same event (or before fingerprints, NULL) is not returned: a replay.
+  INSERT INTO ${t.idempotencyKeys} AS k (subscriber_id, idempotency_key, fingerprint)
+  SELECT subscriber_id, idempotency_key, decode(fingerprint, 'hex') FROM input WHERE idempotency_key IS NOT NULL
   ORDER BY subscriber_id, idempotency_key
-  ON CONFLICT DO NOTHING
-  RETURNING subscriber_id, idempotency_key
+  ON CONFLICT (subscriber_id, idempotency_key) DO UPDATE SET fingerprint = k.fingerprint
+    WHERE k.fingerprint IS NOT NULL AND k.fingerprint <> EXCLUDED.fingerprint
+  RETURNING k.subscriber_id, k.idempotency_key, (k.xmax = 0) AS fresh
 ),
 accepted AS (
   SELECT i.* FROM input i
   WHERE i.idempotency_key IS NULL
-     OR EXISTS (SELECT 1 FROM claimed c WHERE c.subscriber_id = i.subscriber_id AND c.idempotency_key = i.idempotency_key)
+     OR EXISTS (SELECT 1 FROM claimed c WHERE c.subscriber_id = i.subscriber_id AND c.idempotency_key = i.idempotency_key AND c.fresh)
 ),
 grouped AS (
   -- One sort for all of it: the first item of each (contact, key, title) names the row, the last
@@ -265,7 +310,9 @@ ob AS (
 SELECT coalesce(json_agg(json_build_object(
          'idx', idx, 'id', id, 'subscriber_id', subscriber_id, 'counter', item_counter, 'created_by', created_by,
          'provider', provider, 'event_key', event_key, 'title', title, 'created_at', ${epochMsSql('created_at')}, 'updated_at', ${epochMsSql('updated_at')},
-         'occurrence_id', occurrence_id::text, 'outbox_id', outbox_id::text)), '[]') AS written
+         'occurrence_id', occurrence_id::text, 'outbox_id', outbox_id::text)), '[]') AS written,
+       (SELECT coalesce(json_agg(i.idx), '[]') FROM input i JOIN claimed c
+          ON c.subscriber_id = i.subscriber_id AND c.idempotency_key = i.idempotency_key AND NOT c.fresh) AS mismatched
 FROM ided`;
 }
 

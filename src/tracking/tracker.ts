@@ -238,6 +238,10 @@ export class Tracker {
       // no query result is read and no request is served — the next batch's statement waited for it.
       if (n % HOOKS_PER_TURN === 0 && outcomes.length > HOOKS_PER_TURN) await nextTurn();
       const { index, contact, outcome } = outcomes[n];
+      if (outcome.mismatch) {
+        results[index] = { error: idempotencyKeyMismatch(items[index].input) };
+        continue;
+      }
       const result: TrackResult = {
         event: toEventRecord(outcome.row, this.timeZone),
         subscriber: toContactRecord(contact, this.timeZone),
@@ -294,4 +298,13 @@ export class Tracker {
       return false;
     });
   }
+}
+
+/** The IETF Idempotency-Key draft's answer to a key reused with another request: a 422, nothing stored. */
+function idempotencyKeyMismatch(input: NormalizedEvent | FcrmError): FcrmError {
+  const key = input instanceof FcrmError ? '' : ` ${JSON.stringify(input.idempotencyKey)}`;
+  return new FcrmError(
+    'idempotency_key_mismatch',
+    `The idempotency_key${key} was already used for a different event of this contact (event_key, title, value, provider or occurred_at differ); nothing was stored. Use a new key for a new event.`,
+  );
 }

@@ -107,6 +107,25 @@ describe("api('event_tracker').trackMany", () => {
     expect(await t.sql('SELECT counter FROM {schema}.fc_event_tracking')).toEqual([{ counter: 3 }]);
   });
 
+  test('a key reused with another event inside and across batches: that item has idempotency_key_mismatch, the rest is stored', async () => {
+    const contact = await createContact(t.rt);
+    const api = t.rt.api('event_tracker');
+    const item = (key: string, value: string) => ({ event_key: 'paid', title: 'Paid', subscriber_id: contact.id, idempotency_key: key, value });
+    const mismatch = { error_code: 'idempotency_key_mismatch', message: expect.stringContaining('already used for a different event') };
+    expect(await api.trackMany([item('a', '1'), item('a', '2'), item('a', '1'), item('b', '1')])).toEqual([
+      { index: 0, id: expect.any(Number) },
+      { index: 1, ...mismatch },
+      { index: 2, id: expect.any(Number), replayed: true },
+      { index: 3, id: expect.any(Number) },
+    ]);
+    expect(await api.trackMany([item('b', '2'), item('b', '1'), item('c', '1')])).toEqual([
+      { index: 0, ...mismatch },
+      { index: 1, id: expect.any(Number), replayed: true },
+      { index: 2, id: expect.any(Number) },
+    ]);
+    expect(await t.sql('SELECT counter, value FROM {schema}.fc_event_tracking')).toEqual([{ counter: 3, value: '1' }]);
+  });
+
   test('more than 1,000 events, or not an array, is rejected as a whole', async () => {
     const api = t.rt.api('event_tracker');
     await expect(api.trackMany(Array.from({ length: 1001 }, () => ({})))).rejects.toMatchObject({ code: 'invalid_data' });

@@ -2,6 +2,7 @@ import { HOOKS } from '../../src';
 import { sqlRunner } from '../../src/db/preparedStatements';
 import { tableNames } from '../../src/db/tableNames';
 import { OutboxStore } from '../../src/outbox/outboxStore';
+import { EventWriter, type EventWrite } from '../../src/tracking/eventWriter';
 import { createContact, SEED_EVENT } from '../helpers/fixtures';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 
@@ -27,7 +28,7 @@ describe('idempotency keys', () => {
     const contact = await createContact(t.rt);
     const api = t.rt.api('event_tracker');
     const first = await api.track({ ...SEED_EVENT, email: contact.email, idempotency_key: 'order-1001' }, true);
-    const retry = await api.track({ ...SEED_EVENT, email: contact.email, idempotency_key: 'order-1001', value: 'changed' }, true);
+    const retry = await api.track({ ...SEED_EVENT, email: contact.email, idempotency_key: 'order-1001' }, true);
     expect(retry).toEqual(first);
     expect(await counter()).toBe(1);
     expect(done).toHaveLength(1);
@@ -84,6 +85,90 @@ describe('idempotency keys', () => {
     expect(again.counter).toBe(1);
     expect((await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'orphaned' })).counter).toBe(1);
     expect(await counter()).toBe(1);
+  });
+
+  test.each([
+    ['value', { value: 'another value' }],
+    ['title', { title: 'Another title' }],
+    ['event_key', { event_key: 'another_key' }],
+    ['provider', { provider: 'shop' }],
+    ['occurred_at', { occurred_at: '2026-01-02T03:04:05Z' }],
+  ])('the same key with another %s: idempotency_key_mismatch, nothing counted or fired, the key still replays its event', async (_name, change) => {
+    const contact = await createContact(t.rt);
+    const api = t.rt.api('event_tracker');
+    const event = { ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'order-7' };
+    const first = await api.track(event, true);
+    await expect(api.track({ ...event, ...change }, true)).rejects.toMatchObject({
+      name: 'FcrmError',
+      code: 'idempotency_key_mismatch',
+      message: expect.stringContaining('"order-7" was already used for a different event'),
+    });
+    expect(await t.sql('SELECT count(*)::int AS n, sum(counter)::int AS counted FROM {schema}.fc_event_tracking')).toEqual([{ n: 1, counted: 1 }]);
+    expect(await t.sql('SELECT count(*)::int AS n FROM {schema}.fc_event_occurrences')).toEqual([{ n: 1 }]);
+    expect(done).toHaveLength(1);
+    expect(await api.track(event, true)).toEqual(first); // the same event stays a replay
+  });
+
+  test('the key and title in another case name the same event: a replay, not a mismatch', async () => {
+    const contact = await createContact(t.rt);
+    const api = t.rt.api('event_tracker');
+    const first = await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'case' });
+    const again = await api.track({ ...SEED_EVENT, event_key: SEED_EVENT.event_key.toUpperCase(), title: SEED_EVENT.title.toLowerCase(), subscriber_id: contact.id, idempotency_key: 'case' });
+    expect(again).toEqual(first);
+    expect(await counter()).toBe(1);
+  });
+
+  test('a claim made before fingerprints (NULL) is taken as a match: a replay, as before', async () => {
+    const contact = await createContact(t.rt);
+    const api = t.rt.api('event_tracker');
+    const first = await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'legacy' });
+    await t.sql('UPDATE {schema}.fc_event_idempotency_keys SET fingerprint = NULL');
+    expect(await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'legacy', value: 'other' })).toEqual(first);
+    expect(await counter()).toBe(1);
+  });
+
+  test('20 concurrent calls with one key and 20 different values: one stored, 19 mismatches', async () => {
+    const contact = await createContact(t.rt);
+    const api = t.rt.api('event_tracker');
+    const settled = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'race', value: `v${i}` }, true)),
+    );
+    const stored = settled.filter((r) => r.status === 'fulfilled');
+    const rejected = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as { code: string }] : []));
+    expect(stored).toHaveLength(1);
+    expect(rejected.map((e) => e.code)).toEqual(Array(19).fill('idempotency_key_mismatch'));
+    expect(await counter()).toBe(1);
+    expect(done).toHaveLength(1);
+  });
+
+  test('the write statement itself, 20 at once on separate connections, one key, different events: one claim wins, 19 mismatches', async () => {
+    const contact = await createContact(t.rt);
+    // The bare writer, without the tracker's per-tick batching or coalescing: 20 statements race in PostgreSQL.
+    const writer = new EventWriter(sqlRunner(t.rt.dataSource, false), tableNames(t.schema), null);
+    const write = (value: string): EventWrite => ({
+      subscriberId: String(contact.id),
+      createdBy: 0,
+      provider: 'custom',
+      eventKey: 'paid',
+      title: 'Paid',
+      value,
+      occurredAt: null,
+      idempotencyKey: 'statement-race',
+      fireDone: false,
+    });
+    for (let round = 0; round < 3; round += 1) {
+      await t.sql('TRUNCATE {schema}.fc_event_idempotency_keys');
+      await t.sql('DELETE FROM {schema}.fc_event_tracking');
+      const outcomes = (await Promise.all(Array.from({ length: 20 }, (_, i) => writer.write([write(`v${i}`)])))).map(([o]) => o);
+      expect(outcomes.filter((o) => !o.mismatch && !o.replayed)).toHaveLength(1);
+      expect(outcomes.filter((o) => o.mismatch)).toHaveLength(19);
+      expect(await counter()).toBe(1);
+      // The same event as the winner replays; any other is a mismatch.
+      const winner = outcomes.findIndex((o) => !o.mismatch);
+      const [again] = await writer.write([write(`v${winner}`)]);
+      expect(again).toMatchObject({ replayed: true });
+      expect((await writer.write([write('v-other')]))[0]).toEqual({ mismatch: true });
+    }
   });
 
   test.each([

@@ -29,7 +29,7 @@ describe('Idempotency-Key on POST /subscribers/track-event', () => {
     const contact = await createContact(s.rt);
     const event = { event_key: 'paid', title: 'Invoice paid', subscriber_id: contact.id };
     const first = await s.call(ROUTE, withKey(event, 'invoice-17'));
-    const retry = await s.call(ROUTE, withKey({ ...event, value: 'changed on retry' }, 'invoice-17'));
+    const retry = await s.call(ROUTE, withKey(event, 'invoice-17'));
     expect(first).toMatchObject({ status: 200, body: { message: 'Event has been tracked', id: expect.any(Number) } });
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual(first.body);
@@ -39,6 +39,45 @@ describe('Idempotency-Key on POST /subscribers/track-event', () => {
     expect(await counters()).toEqual([1]);
     expect(done).toEqual([{ id: first.body.id, counter: 1 }]);
     expect(await s.sql('SELECT value, idempotency_key FROM {schema}.fc_event_occurrences')).toEqual([{ value: '', idempotency_key: 'invoice-17' }]);
+  });
+
+  test('the same key with a different event → 422 idempotency_key_mismatch, nothing counted; the same event still replays', async () => {
+    const contact = await createContact(s.rt);
+    const event = { event_key: 'paid', title: 'Invoice paid', subscriber_id: contact.id };
+    const first = await s.call(ROUTE, withKey(event, 'invoice-18'));
+    const other = await s.call(ROUTE, withKey({ ...event, value: 'changed on retry' }, 'invoice-18'));
+    expect(other.status).toBe(422);
+    expect(other.body).toEqual({ message: expect.stringContaining('already used for a different event'), error_code: 'idempotency_key_mismatch' });
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    const retry = await s.call(ROUTE, withKey(event, 'invoice-18'));
+    expect(retry).toMatchObject({ status: 200, body: first.body });
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    await s.rt.drain();
+    expect(await counters()).toEqual([1]);
+    expect(done).toHaveLength(1);
+  });
+
+  test('20 concurrent calls with one key and different values: one 200, nineteen 422 idempotency_key_mismatch', async () => {
+    const contact = await createContact(s.rt);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => s.call(ROUTE, withKey({ event_key: 'paid', title: 'Invoice paid', subscriber_id: contact.id, value: `v${i}` }, 'race'))),
+    );
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(responses.filter((r) => r.status === 422 && r.body.error_code === 'idempotency_key_mismatch')).toHaveLength(19);
+    await s.rt.drain();
+    expect(await counters()).toEqual([1]);
+  });
+
+  test('in a track-events batch the item reusing a key for another event carries the error', async () => {
+    const contact = await createContact(s.rt);
+    const item = (value: string) => ({ event_key: 'paid', title: 'Invoice paid', subscriber_id: contact.id, idempotency_key: 'batch-key', value });
+    const { status, body } = await s.call('/subscribers/track-events', json({ events: [item('a'), item('b')] }));
+    expect(status).toBe(200);
+    expect(body.results).toEqual([
+      { index: 0, id: expect.any(Number) },
+      { index: 1, error_code: 'idempotency_key_mismatch', message: expect.stringContaining('already used for a different event') },
+    ]);
+    expect(body).toMatchObject({ stored: 1, failed: 1 });
   });
 
   test('20 concurrent calls with one key: one increment, one done action, the same id in all responses', async () => {

@@ -31,7 +31,7 @@ const item = (title: string): EventWrite => ({
   idempotencyKey: null,
   fireDone: false,
 });
-const titles = (outcomes: WriteOutcome[]) => outcomes.map((o) => o.occurrenceId);
+const titles = (outcomes: WriteOutcome[]) => outcomes.map((o) => (o.mismatch ? null : o.occurrenceId));
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('CoalescingWriter', () => {

@@ -8,6 +8,7 @@ import { AddOccurrenceKeyIndex1764547200000 } from './1764547200000-AddOccurrenc
 import { AddEventTotalsAndRanks1764720000000 } from './1764720000000-AddEventTotalsAndRanks';
 import { DropEventPageIndex1764806400000 } from './1764806400000-DropEventPageIndex';
 import { CascadeHistoryByStatement1764892800000 } from './1764892800000-CascadeHistoryByStatement';
+import { AddIdempotencyFingerprint1764979200000 } from './1764979200000-AddIdempotencyFingerprint';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   AddEventTotalsAndRanks1764720000000,
   DropEventPageIndex1764806400000,
   CascadeHistoryByStatement1764892800000,
+  AddIdempotencyFingerprint1764979200000,
 ];
