@@ -1,4 +1,4 @@
-import type { SqlRunner } from '../db/preparedStatements';
+import type { TransactionalSqlRunner } from '../db/preparedStatements';
 import type { TableNames } from '../db/tableNames';
 import type { NormalizedContact } from './contactInput';
 import type { ContactRow } from './contactRecord';
@@ -15,11 +15,11 @@ export class ContactStore {
   private readonly emailLookups: GroupCommit<string, ContactRow>;
 
   constructor(
-    private readonly db: SqlRunner,
+    private readonly db: TransactionalSqlRunner,
     tables: TableNames,
     lookupConcurrency = 1,
   ) {
-    this.sql = contactSql(tables.subscribers);
+    this.sql = contactSql(tables);
     const byKey = (sql: string, keyOf: (row: ContactRow) => string) => async (keys: string[]) =>
       new Map(((await this.db.query(sql, [keys])) as ContactRow[]).map((row) => [keyOf(row), row]));
     this.idLookups = new GroupCommit(byKey(this.sql.byIds, (row) => String(row.id)), lookupConcurrency, LOOKUP_BATCH);
@@ -65,11 +65,37 @@ export class ContactStore {
     return { row, created };
   }
 
+  /**
+   * Deletes the contact; its events, history, claims and runs go with it (foreign keys and the
+   * statement triggers of the migrations). The event writer locks a contact's rows in this order:
+   * its idempotency claims (by key), its event rows (by lower key, lower title), then, at the end of
+   * its statement, the contact row (the foreign-key check) and its totals row (the insert trigger).
+   * A bare DELETE locks the contact row first and the event rows in its cascade, the opposite order:
+   * concurrent batches for the contact deadlocked it (40P01). So the delete takes the claims and the
+   * event rows first, in the writer's order, then the contact row; the cascade and the triggers find
+   * them locked already. A writer that comes later waits, then finds the contact gone
+   * (subscriber_not_found). A deadlock with anything else, or a serialization failure, is retried.
+   */
   async delete(id: string): Promise<boolean> {
-    const deleted: unknown[] = await this.db.query(this.sql.delete, [id]);
-    return deleted.length > 0;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.db.transaction(async (tx) => {
+          await tx.query(this.sql.lockClaims, [id]);
+          await tx.query(this.sql.lockEvents, [id]);
+          const deleted: unknown[] = await tx.query(this.sql.delete, [id]);
+          return deleted.length > 0;
+        });
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (attempt >= DELETE_ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+      }
+    }
   }
 }
+
+/** Failures after which the database undid the whole transaction, so running it again is safe. */
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
+const DELETE_ATTEMPTS = 3;
 
 /** Keys one shared lookup query carries at most. */
 const LOOKUP_BATCH = 5000;
@@ -78,8 +104,14 @@ function first<T>(rows: T[]): T | null {
   return rows[0] ?? null;
 }
 
-function contactSql(table: string) {
+function contactSql(tables: TableNames) {
+  const table = tables.subscribers;
   return {
+    // Row locks only, counted so that no rows travel; ORDER BY before FOR UPDATE locks in that order.
+    lockClaims: `SELECT count(*) FROM (SELECT 1 FROM ${tables.idempotencyKeys} WHERE subscriber_id = $1
+                   ORDER BY idempotency_key FOR UPDATE) locked`,
+    lockEvents: `SELECT count(*) FROM (SELECT 1 FROM ${tables.events} WHERE subscriber_id = $1
+                   ORDER BY lower(event_key), lower(title) FOR UPDATE) locked`,
     byId: `SELECT * FROM ${table} WHERE id = $1`,
     byEmail: `SELECT * FROM ${table} WHERE lower(email) = lower($1)`,
     byIds: `SELECT * FROM ${table} WHERE id = ANY($1::bigint[])`,

@@ -13,6 +13,12 @@ export interface SqlRunner {
   query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
 }
 
+/** A SqlRunner that can also run several statements as one transaction (for the rare writes that need it). */
+export interface TransactionalSqlRunner extends SqlRunner {
+  /** `work` runs on one connection between BEGIN and COMMIT; if it throws, the transaction is rolled back. */
+  transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
+}
+
 /**
  * Published for every statement the stores send (they bypass TypeORM, so its query events do not see
  * them): `{ sql, prepared }`. Nothing is built when nobody subscribes.
@@ -45,7 +51,7 @@ const PREPARED_MAX_ARRAY = 64;
  * would collide) and when `preparedStatements: false`; turns itself off when the server shows it shares
  * sessions (see SESSION_SHARED).
  */
-export class PreparedStatements implements SqlRunner {
+export class PreparedStatements implements TransactionalSqlRunner {
   private readonly names = new Map<string, string>();
   private readonly pool: Pool;
   /** False when not asked for; cleared for good when the server turns out to share sessions. */
@@ -102,6 +108,35 @@ export class PreparedStatements implements SqlRunner {
     }
   }
 
+  /** Statements inside it run unnamed: transactions are rare here, and a failed one would leave the prepared names in doubt. */
+  async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
+    const tx: SqlRunner = {
+      query: async <R>(sql: string, params: unknown[] = []): Promise<R> => {
+        if (statementChannel.hasSubscribers) statementChannel.publish({ sql, prepared: false });
+        return (await client.query({ text: sql, values: params })).rows as R;
+      },
+    };
+    try {
+      await client.query('BEGIN');
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      if (isConnectionFailure(error)) broken = error as Error;
+      else await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
+      throw error;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
   private nameOf(sql: string): string | undefined {
     let name = this.names.get(sql);
     if (name === undefined && this.names.size < MAX_NAMED) {
@@ -117,6 +152,6 @@ function isLongArray(param: unknown): boolean {
 }
 
 /** The stores' runner on the DataSource's pool: prepared statements when asked for and possible. */
-export function sqlRunner(dataSource: DataSource, prepare: boolean): SqlRunner {
+export function sqlRunner(dataSource: DataSource, prepare: boolean): TransactionalSqlRunner {
   return new PreparedStatements(dataSource, prepare);
 }
