@@ -69,6 +69,15 @@ describe('FailedAuthLimiter', () => {
     expect(limiter.blockedFor('blocked')).toBe(0);
   });
 
+  test('at the default size (10,000 addresses) too, filling the table does not unblock an address', () => {
+    const { now } = clock();
+    const limiter = new FailedAuthLimiter({ max: 20, windowMs: 60_000 }, { now });
+    for (let i = 0; i < 20; i += 1) reservation(limiter.reserve('127.0.0.1'));
+    for (let i = 0; i < 10_000; i += 1) reservation(limiter.reserve(`10.0.${i >> 8}.${i & 255}`));
+    expect(limiter.size).toBe(10_000);
+    expect(limiter.blockedFor('127.0.0.1')).toBe(60);
+  });
+
   test('when every tracked entry is blocked, new addresses share one overflow window with the same limit', () => {
     const { time, now } = clock();
     const limiter = new FailedAuthLimiter({ max: 2, windowMs: 60_000 }, { now, maxTracked: 2 });
