@@ -39,6 +39,19 @@ export interface CredentialSummary {
 
 export const ADMINISTRATOR_NAME = 'admin';
 
+/**
+ * How one request's verification may spend a password hash: the REST server reserves a failed-auth
+ * attempt in `admit` and queues the work in `run` (see rest/authentication.ts).
+ */
+export interface HashGate {
+  /** Called once when the answer is not in the cache (also when joining a verification already running), before any work; false refuses: verify answers null without hashing. */
+  admit(): boolean;
+  /** Runs the hash; may reject (e.g. a full queue), and verify rejects with that error. */
+  run<T>(hash: () => Promise<T>): Promise<T>;
+}
+
+const OPEN_GATE: HashGate = { admit: () => true, run: (hash) => hash() };
+
 interface CredentialRow {
   id: string;
   name: string;
@@ -91,12 +104,16 @@ export class CredentialStore {
     return { name, password, capabilities, userId };
   }
 
-  /** The principal for these credentials, or null: unknown name, wrong password, malformed input alike. */
-  async verify(name: string, password: string): Promise<Principal | null> {
+  /**
+   * The principal for these credentials, or null: unknown name, wrong password, malformed input alike.
+   * `gate` decides whether (and how) a hash may be computed when the cache cannot answer.
+   */
+  async verify(name: string, password: string, gate: HashGate = OPEN_GATE): Promise<Principal | null> {
     if (typeof name !== 'string' || typeof password !== 'string') return null;
     const given = withoutSpaces(password);
     if (!isValidCredentialName(name)) {
-      await this.verifyHash(given, DUMMY_PASSWORD_HASH); // no such name can exist; answer as slowly as for one
+      if (!gate.admit()) return null;
+      await gate.run(() => this.verifyHash(given, DUMMY_PASSWORD_HASH)); // no such name can exist; answer as slowly as for one
       return null;
     }
     const key = this.cache.key(name, given);
@@ -105,9 +122,10 @@ export class CredentialStore {
       this.usage.record(cached.credentialId);
       return copy(cached.principal);
     }
+    if (!gate.admit()) return null;
     let shared = this.verifying.get(key);
     if (!shared) {
-      shared = this.verifySlowly(name, given, key).finally(() => this.verifying.delete(key));
+      shared = this.verifySlowly(name, given, key, gate).finally(() => this.verifying.delete(key));
       this.verifying.set(key, shared);
     }
     const principal = await shared;
@@ -165,12 +183,12 @@ export class CredentialStore {
     return this.usage.idle();
   }
 
-  private async verifySlowly(name: string, password: string, key: string): Promise<Principal | null> {
+  private async verifySlowly(name: string, password: string, key: string, gate: HashGate): Promise<Principal | null> {
     const revocations = this.revocations;
     const rows: CredentialRow[] = await this.db.query(this.sql.byName, [name]);
     const row = rows[0];
     // An unknown name still costs one full hash, so response times do not reveal which names exist.
-    const matches = await this.verifyHash(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
+    const matches = await gate.run(() => this.verifyHash(password, row?.password_hash ?? DUMMY_PASSWORD_HASH));
     if (!row || !matches) return null;
     const principal: Principal = {
       name: row.name,

@@ -8,5 +8,7 @@ export { hashPassword, verifyPassword } from './passwordHash';
 export { isValidCredentialName } from './credentialInput';
 export type { CreateCredentialInput } from './credentialInput';
 export { CredentialStore, ADMINISTRATOR_NAME } from './credentialStore';
-export type { CreatedCredential, CredentialStoreOptions, CredentialSummary } from './credentialStore';
+export type { CreatedCredential, CredentialStoreOptions, CredentialSummary, HashGate } from './credentialStore';
+export { HashWorkQueue, HashQueueFullError, DEFAULT_HASH_QUEUE_LIMITS } from './hashWorkQueue';
+export type { HashQueueLimits, HashQueueStats } from './hashWorkQueue';
 export { credentialsTable } from './credentialsTable';

@@ -6,6 +6,8 @@ import { restNoRoute, wpError } from './errorBodies';
 import { REST_PREFIX } from './publicUrl';
 import type { RestDeps } from './restDeps';
 import { DEFAULT_FAILED_AUTH_LIMIT, FailedAuthLimiter, type FailedAuthLimit } from './failedAuthLimiter';
+import { DEFAULT_HASH_QUEUE_LIMITS, HashWorkQueue, type HashQueueLimits } from '../auth/hashWorkQueue';
+import { addSecurityHeaders } from './securityHeaders';
 import { registerContactsQuery } from './routes/contactsQuery';
 import { registerOccurrences } from './routes/occurrences';
 import { registerReports } from './routes/reports';
@@ -17,9 +19,13 @@ import { registerTrackingEvents } from './routes/trackingEvents';
 /** The documented request body limit (1 MiB; the batch route has its own); larger bodies get a 413 JSON error. */
 export const BODY_LIMIT = 1_048_576;
 
-export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter'> {
+export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter' | 'hashQueue'> {
   /** Failed authentications allowed per client address and window (default 20 per minute). */
   failedAuthLimit?: FailedAuthLimit;
+  /** Password hashes computed at once and waiting (default 2 running, 64 waiting, 32 of them per client), or a queue to share. */
+  hashQueue?: HashQueueLimits | HashWorkQueue;
+  /** Proxies whose X-Forwarded-For names the client (addresses or CIDRs); none by default. */
+  trustProxy?: string[];
   /** Fastify's logger settings; false (no logs) by default. */
   logger?: FastifyServerOptions['logger'];
   /** A pino logger to use instead. */
@@ -39,7 +45,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // Hostile JSON with __proto__/constructor.prototype is refused (400), never merged.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Only a listed proxy may say who the client is; otherwise request.ip is the connection's peer.
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
   });
+  addSecurityHeaders(app);
 
   // Parameters come as JSON, a form or the query string; a plain-text body is a 415, not a string.
   app.removeContentTypeParser('text/plain');
@@ -82,6 +91,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     runtime: options.runtime,
     credentials: options.credentials,
     authLimiter: new FailedAuthLimiter(options.failedAuthLimit ?? DEFAULT_FAILED_AUTH_LIMIT),
+    hashQueue:
+      options.hashQueue instanceof HashWorkQueue ? options.hashQueue : new HashWorkQueue(options.hashQueue ?? DEFAULT_HASH_QUEUE_LIMITS),
   };
   await app.register(
     async (api) => {

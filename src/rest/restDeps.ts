@@ -1,4 +1,5 @@
 import type { CredentialStore } from '../auth/credentialStore';
+import type { HashWorkQueue } from '../auth/hashWorkQueue';
 import type { EventTrackingRuntime } from '../createEventTracking';
 import type { FailedAuthLimiter } from './failedAuthLimiter';
 
@@ -8,4 +9,6 @@ export interface RestDeps {
   credentials: CredentialStore;
   /** Failed authentications per client address (built by buildServer). */
   authLimiter: FailedAuthLimiter;
+  /** The bounded queue every password hash of a request goes through (built by buildServer). */
+  hashQueue: HashWorkQueue;
 }

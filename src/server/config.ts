@@ -1,5 +1,7 @@
+import { readAuthConfig, type AuthConfig } from './authConfig';
+
 /** `npm start`'s settings, all from the environment. */
-export interface ServerConfig {
+export interface ServerConfig extends AuthConfig {
   port: number;
   host: string;
   /** Unset: the embedded database in `dataDir`. */
@@ -31,6 +33,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     throw new ConfigError(`FCRM_PREPARED_STATEMENTS must be on or off; got ${JSON.stringify(env.FCRM_PREPARED_STATEMENTS)}`);
   }
   return {
+    ...readAuthConfig(env, (message) => new ConfigError(message)),
     port,
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
