@@ -49,8 +49,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (options.inMemory) {
     password = newEmbeddedPassword();
   } else {
-    const { created, loosened } = makeDataFolderPrivate(dataDir);
-    if (!created && loosened > 0) {
+    const { wasOpen, loosened } = makeDataFolderPrivate(dataDir);
+    if (wasOpen) {
       options.logger?.warn(
         { dataDir, entries: loosened },
         `The data folder ${dataDir} was open to other users: made it private (folders 0700, files 0600)`,
