@@ -87,7 +87,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const delivery = deliverySettings(options);
   const writeConcurrency = options.writeConcurrency ?? 2;
   if (!Number.isSafeInteger(writeConcurrency) || writeConcurrency < 1) throw new TypeError('writeConcurrency must be a positive integer');
-  const database = await openDatabase(options);
+  const database = await openDatabase({ ...options, logger });
   const tables = tableNames(database.schema);
   const sql = sqlRunner(database.dataSource, database.kind === 'postgres' && options.preparedStatements !== false);
   const contacts = new ContactStore(sql, tables);

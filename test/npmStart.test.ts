@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -88,6 +88,12 @@ test('npm start serves the REST API on the embedded database and stops cleanly o
       body: JSON.stringify({ event_key: 'k', title: 'T', email: 'john@example.com' }),
     });
     expect(readerPost.status).toBe(403);
+
+    // The embedded database's password is in the data folder for the processes that need it, never in the output.
+    const databasePassword = readFileSync(join(dataDir, 'fcrm-embedded-password'), 'utf8').trim();
+    expect(databasePassword).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    expect(output.text).not.toContain(databasePassword);
+    expect(output.text).toMatch(/Database: embedded PostgreSQL \(PGlite\) postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres/);
 
     child.kill('SIGTERM');
     expect(await exited).toEqual({ code: 0, signal: null });

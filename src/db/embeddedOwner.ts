@@ -1,10 +1,11 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
  * PGlite must be opened by one process at a time. The process that opens a data folder records its
  * pid and loopback URL here, so a second process on the same folder (say `npm run key:create` while
- * the server runs) connects to the running one instead of opening the files twice.
+ * the server runs) connects to the running one instead of opening the files twice. The URL has no
+ * password: the connecting process reads that from the password file (embeddedPassword.ts).
  */
 export interface EmbeddedOwner {
   pid: number;
@@ -24,7 +25,9 @@ export function readOwner(dataDir: string): EmbeddedOwner | null {
 }
 
 export function writeOwner(dataDir: string, owner: EmbeddedOwner): void {
-  writeFileSync(join(dataDir, FILE), JSON.stringify(owner));
+  const path = join(dataDir, FILE);
+  writeFileSync(path, JSON.stringify(owner), { mode: 0o600 });
+  chmodSync(path, 0o600); // the mode above applies only when the file is new
 }
 
 export function removeOwner(dataDir: string): void {

@@ -1,8 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { resolve } from 'node:path';
+import type { Logger } from '../runtime/logger';
 import { databaseAnswers } from './databaseAnswers';
+import { makeDataFolderPrivate } from './dataFolderPermissions';
+import { AUTH_TIMEOUT_MS, authenticateConnection, MAX_UNAUTHENTICATED_MESSAGE_BYTES } from './embeddedAuth/authenticateConnection';
+import { scramVerifier } from './embeddedAuth/scram';
 import { readOwner, removeOwner, writeOwner } from './embeddedOwner';
+import { newEmbeddedPassword, readOrCreatePassword } from './embeddedPassword';
 import { EmbeddedSessionQueue } from './embeddedSessionQueue';
 
 export interface EmbeddedPostgresOptions {
@@ -13,10 +17,14 @@ export interface EmbeddedPostgresOptions {
   maxConnections: number;
   /** Loopback port; 0 picks a free one. */
   port?: number;
+  /** Where the fix of a data folder open to other users is reported. */
+  logger?: Pick<Logger, 'warn'>;
+  /** How long a client may take to authenticate (default 5 s). */
+  authTimeoutMs?: number;
 }
 
 export interface EmbeddedPostgres {
-  /** A `postgres://` URL the ordinary `pg` driver connects to. */
+  /** A `postgres://` URL the ordinary `pg` driver connects to; it carries the password, never show it. */
   url: string;
   /** Where the data lives (`memory://` for an in-memory database). */
   dataDir: string;
@@ -25,30 +33,55 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
+/** The role PGlite runs as, and the only user name the loopback server lets in. */
+const USER = 'postgres';
+
 /**
  * Starts PGlite (PostgreSQL compiled to WASM, in this process) and serves it on a loopback port, so
- * the same `pg` driver, SQL and migrations run against it as against a real server. The wire
- * protocol per connection is pglite-socket's handler; the sharing of PGlite's one session between
- * connections is ours (see EmbeddedSessionQueue).
+ * the same `pg` driver, SQL and migrations run against it as against a real server. Every
+ * connection first authenticates with SCRAM-SHA-256 against the data folder's password (see
+ * embeddedAuth/); the wire protocol after that is pglite-socket's handler; the sharing of
+ * PGlite's one session between connections is ours (see EmbeddedSessionQueue).
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = options.inMemory ? 'memory://' : resolve(options.dataDir);
-  if (!options.inMemory) {
-    mkdirSync(dataDir, { recursive: true });
+  let password: string;
+  if (options.inMemory) {
+    password = newEmbeddedPassword();
+  } else {
+    const { wasOpen, loosened } = makeDataFolderPrivate(dataDir);
+    if (wasOpen) {
+      options.logger?.warn(
+        { dataDir, entries: loosened },
+        `The data folder ${dataDir} was open to other users: made it private (folders 0700, files 0600)`,
+      );
+    }
+    password = readOrCreatePassword(dataDir);
     const owner = readOwner(dataDir);
     // A live pid whose server does not answer is a recycled pid of a process that died: start anew.
-    if (owner && (await databaseAnswers(owner.url))) return { url: owner.url, dataDir, shared: true, stop: async () => undefined };
+    if (owner) {
+      const url = withPassword(owner.url, password);
+      if (await databaseAnswers(url)) return { url, dataDir, shared: true, stop: async () => undefined };
+    }
   }
   // Loaded lazily: deployments on a real server never pay PGlite's start-up time and memory.
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketHandler } = await import('@electric-sql/pglite-socket');
 
   const db = await PGlite.create(dataDir);
+  // initdb's files on a first start are unpacked 0666/0777: make them private before anyone connects.
+  if (!options.inMemory) makeDataFolderPrivate(dataDir);
   const queue = new EmbeddedSessionQueue(db);
   type Handler = InstanceType<typeof PGLiteSocketHandler>;
   const handlers = new Set<Handler>();
+  const auth = {
+    user: USER,
+    verifier: scramVerifier(password),
+    timeoutMs: options.authTimeoutMs ?? AUTH_TIMEOUT_MS,
+    maxMessageBytes: MAX_UNAUTHENTICATED_MESSAGE_BYTES,
+  };
 
-  const server = createServer((socket: Socket) => {
+  const serve = (socket: Socket, startupPacket: Buffer) => {
     const handler = new PGLiteSocketHandler({
       queryQueue: queue as unknown as ConstructorParameters<typeof PGLiteSocketHandler>[0]['queryQueue'],
       closeOnDetach: true,
@@ -57,6 +90,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     handler.addEventListener('close', () => handlers.delete(handler));
     handler.addEventListener('error', () => handlers.delete(handler));
     handler.attach(socket).catch(() => socket.destroy());
+    // PGlite answers the replayed startup packet with AuthenticationOk, ParameterStatus and ReadyForQuery.
+    socket.unshift(startupPacket);
+    socket.resume();
+  };
+  // Connections still authenticating: stop() closes them rather than wait for their deadline.
+  const authenticating = new Set<Socket>();
+  const server = createServer((socket: Socket) => {
+    authenticating.add(socket);
+    socket.once('close', () => authenticating.delete(socket));
+    authenticateConnection(socket, auth, (startupPacket) => {
+      authenticating.delete(socket);
+      serve(socket, startupPacket);
+    });
   });
   server.maxConnections = options.maxConnections;
 
@@ -70,19 +116,31 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw error;
   }
   const { port } = server.address() as AddressInfo;
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  if (!options.inMemory) writeOwner(dataDir, { pid: process.pid, url });
+  // The owner file holds the URL without the password: reading it is not enough to connect.
+  const publicUrl = `postgres://${USER}@127.0.0.1:${port}/postgres`;
+  if (!options.inMemory) writeOwner(dataDir, { pid: process.pid, url: publicUrl });
 
   return {
-    url,
+    url: withPassword(publicUrl, password),
     dataDir,
     shared: false,
     async stop() {
+      for (const socket of authenticating) socket.destroy();
       await Promise.all([...handlers].map((handler) => handler.detach(true)));
       handlers.clear();
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
       await db.close();
-      if (!options.inMemory) removeOwner(dataDir);
+      if (!options.inMemory) {
+        removeOwner(dataDir);
+        // Files PostgreSQL wrote through fopen while running came out 0644; leave none at rest.
+        makeDataFolderPrivate(dataDir);
+      }
     },
   };
+}
+
+function withPassword(url: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.password = password;
+  return parsed.toString();
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { consoleLogger, type Logger } from '../runtime/logger';
 import { openDataSource } from './dataSource';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
 
@@ -13,6 +14,8 @@ export interface DatabaseOptions {
   schema?: string;
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** Where a fix of the embedded data folder's permissions is reported (default: the console). */
+  logger?: Logger;
 }
 
 export interface OpenDatabase {
@@ -40,6 +43,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
       inMemory: options.inMemory ?? false,
       // Migrations hold one extra connection for their lock.
       maxConnections: poolSize + 2,
+      logger: options.logger ?? consoleLogger,
     });
   }
   const target = url ?? embedded!.url;
