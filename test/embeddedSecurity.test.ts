@@ -234,6 +234,21 @@ describe('embedded database: password and private data folder (served with umask
     expect(errorFields(answer)).toMatchObject({ S: 'FATAL', C: '08P01', M: 'invalid length of startup packet' });
   });
 
+  test('sockets held open without a password cannot keep a client with the password out', async () => {
+    // The fixture allows 20 sessions; 60 idle unauthenticated sockets would have filled a cap on all sockets.
+    const held = await Promise.all(
+      Array.from({ length: 60 }, () => new Promise<ReturnType<typeof connect>>((resolve) => {
+        const socket = connect(served.port, '127.0.0.1', () => resolve(socket));
+        socket.on('error', () => undefined);
+      })),
+    );
+    try {
+      expect(await selectOne(served.port, { user: 'postgres', password })).toEqual([{ one: 1 }]);
+    } finally {
+      for (const socket of held) socket.destroy();
+    }
+  });
+
   test('import (the CLI) reads the password from the data folder and works through the running server', async () => {
     const file = join(root, 'events.ndjson');
     writeFileSync(file, `${JSON.stringify({ event_key: 'imported', title: 'Imported', email: 'import@example.com' })}\n`);

@@ -5,6 +5,7 @@ import { databaseAnswers } from './databaseAnswers';
 import { makeDataFolderPrivate } from './dataFolderPermissions';
 import { AUTH_TIMEOUT_MS, authenticateConnection, MAX_UNAUTHENTICATED_MESSAGE_BYTES } from './embeddedAuth/authenticateConnection';
 import { scramVerifier } from './embeddedAuth/scram';
+import { fatalError, SQLSTATE } from './embeddedAuth/wireMessages';
 import { readOwner, removeOwner, writeOwner } from './embeddedOwner';
 import { newEmbeddedPassword, readOrCreatePassword } from './embeddedPassword';
 import { EmbeddedSessionQueue } from './embeddedSessionQueue';
@@ -35,6 +36,13 @@ export interface EmbeddedPostgres {
 
 /** The role PGlite runs as, and the only user name the loopback server lets in. */
 const USER = 'postgres';
+
+/**
+ * Connections still authenticating at once. Beyond it the oldest is dropped: an honest client
+ * authenticates in milliseconds, so a local user holding sockets open without a password cannot
+ * keep the pool's own new connections out (a fixed cap on all sockets would let them).
+ */
+export const MAX_AUTHENTICATING = 32;
 
 /**
  * Starts PGlite (PostgreSQL compiled to WASM, in this process) and serves it on a loopback port, so
@@ -97,14 +105,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // Connections still authenticating: stop() closes them rather than wait for their deadline.
   const authenticating = new Set<Socket>();
   const server = createServer((socket: Socket) => {
+    if (authenticating.size >= MAX_AUTHENTICATING) {
+      const oldest = authenticating.values().next().value as Socket;
+      authenticating.delete(oldest);
+      oldest.destroy();
+    }
     authenticating.add(socket);
     socket.once('close', () => authenticating.delete(socket));
     authenticateConnection(socket, auth, (startupPacket) => {
       authenticating.delete(socket);
+      // Only authenticated sessions count against the cap, as PostgreSQL checks max_connections after login.
+      if (handlers.size >= options.maxConnections) {
+        socket.end(fatalError(SQLSTATE.tooManyConnections, 'sorry, too many clients already'));
+        return;
+      }
       serve(socket, startupPacket);
     });
   });
-  server.maxConnections = options.maxConnections;
 
   try {
     await new Promise<void>((resolveListen, rejectListen) => {

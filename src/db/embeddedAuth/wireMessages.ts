@@ -45,6 +45,7 @@ export const SQLSTATE = {
   invalidAuthorization: '28000',
   protocolViolation: '08P01',
   featureNotSupported: '0A000',
+  tooManyConnections: '53300',
 } as const;
 
 /** ErrorResponse with severity FATAL: the server closes the connection after sending it. */
