@@ -1,9 +1,9 @@
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { DatabaseUnavailableError } from '../errors';
 import { restNoRoute, wpError } from './errorBodies';
 import { REST_PREFIX } from './publicUrl';
+import { RETRY_AFTER_SECONDS, unavailableAnswer } from './unavailable';
 import type { RestDeps } from './restDeps';
 import { DEFAULT_FAILED_AUTH_LIMIT, FailedAuthLimiter, type FailedAuthLimit } from './failedAuthLimiter';
 import { registerContactsQuery } from './routes/contactsQuery';
@@ -65,9 +65,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof DatabaseUnavailableError) {
-      request.log.warn({ err: { type: error.name, message: error.message } }, 'database unavailable');
-      return reply.code(503).header('retry-after', '1').send({ message: error.message, error_code: error.code });
+    const unavailable = unavailableAnswer(error, request.method);
+    if (unavailable) {
+      request.log.warn({ err: { type: error.name, message: error.message, code: error.code } }, unavailable.kind);
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(unavailable.body);
     }
     const mapped = clientError(error, bodyLimitOf(request, options.bodyLimit ?? BODY_LIMIT));
     if (mapped) return reply.code(mapped.data.status).send(mapped);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { CredentialStore } from '../../src/auth/credentialStore';
 import { capabilitiesFor } from '../../src/auth/capabilities';
-import { buildServer } from '../../src/rest/buildServer';
-import type { FailedAuthLimit } from '../../src/rest/failedAuthLimiter';
+import type { EventTrackingOptions } from '../../src';
+import { buildServer, type BuildServerOptions } from '../../src/rest/buildServer';
 import { REST_PREFIX } from '../../src/rest/publicUrl';
 import { openTestRuntime, type TestRuntime } from './testRuntime';
 
@@ -22,8 +22,11 @@ export function basicAuth(name: string, password: string): string {
 }
 
 /** The REST app on a real HTTP port (0 = any free one) over a test runtime in its own schema. */
-export async function openTestServer(serverOptions: { failedAuthLimit?: FailedAuthLimit } = {}): Promise<TestServer> {
-  const t = await openTestRuntime();
+export async function openTestServer(
+  serverOptions: Partial<Omit<BuildServerOptions, 'runtime' | 'credentials'>> = {},
+  runtimeOptions: EventTrackingOptions = {},
+): Promise<TestServer> {
+  const t = await openTestRuntime(runtimeOptions);
   const credentials = new CredentialStore(t.rt.dataSource, t.schema);
   const manage = await credentials.create({ name: 'manager', capabilities: capabilitiesFor('manage') });
   const read = await credentials.create({ name: 'reader', capabilities: capabilitiesFor('read') });
