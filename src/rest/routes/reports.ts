@@ -45,7 +45,8 @@ export function registerReports(app: FastifyInstance, deps: RestDeps): void {
         const given = key === undefined || key === '' ? 'option_key is required' : `Unknown option_key ${JSON.stringify(key).slice(0, 60)}`;
         return reply.code(422).send(fcrmErrorBody(new FcrmError('invalid_data', `${given}; this server offers: ${OPTION_KEYS.join(', ')}.`)));
       }
-      const options = await listEventKeyOptions(deps.runtime.dataSource, tableNames(deps.runtime.database.schema));
+      // A scan of every key: it runs within the read budget like the listings.
+      const options = await deps.runtime.reads.run(() => listEventKeyOptions(deps.runtime.dataSource, tableNames(deps.runtime.database.schema)));
       return { options };
     },
   );
