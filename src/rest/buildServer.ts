@@ -4,6 +4,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, 
 import { restNoRoute, wpError } from './errorBodies';
 import { REST_PREFIX } from './publicUrl';
 import { RETRY_AFTER_SECONDS, unavailableAnswer } from './unavailable';
+import { batchGate } from './batchAdmission';
 import type { RestDeps } from './restDeps';
 import { DEFAULT_FAILED_AUTH_LIMIT, FailedAuthLimiter, type FailedAuthLimit } from './failedAuthLimiter';
 import { registerContactsQuery } from './routes/contactsQuery';
@@ -17,7 +18,9 @@ import { registerTrackingEvents } from './routes/trackingEvents';
 /** The documented request body limit (1 MiB; the batch route has its own); larger bodies get a 413 JSON error. */
 export const BODY_LIMIT = 1_048_576;
 
-export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter'> {
+export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter' | 'batches'> {
+  /** Batches (POST /subscribers/track-events) received and processed at once; more answer 503 (default 2). */
+  maxConcurrentBatches?: number;
   /** Failed authentications allowed per client address and window (default 20 per minute). */
   failedAuthLimit?: FailedAuthLimit;
   /** Fastify's logger settings; false (no logs) by default. */
@@ -83,6 +86,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     runtime: options.runtime,
     credentials: options.credentials,
     authLimiter: new FailedAuthLimiter(options.failedAuthLimit ?? DEFAULT_FAILED_AUTH_LIMIT),
+    batches: batchGate(options.maxConcurrentBatches),
   };
   await app.register(
     async (api) => {

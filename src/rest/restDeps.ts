@@ -1,5 +1,6 @@
 import type { CredentialStore } from '../auth/credentialStore';
 import type { EventTrackingRuntime } from '../createEventTracking';
+import type { AdmissionGate } from '../runtime/admissionGate';
 import type { FailedAuthLimiter } from './failedAuthLimiter';
 
 /** What the routes need: the runtime (tracker, API), the credentials that guard them and the failed-auth limit. */
@@ -8,4 +9,6 @@ export interface RestDeps {
   credentials: CredentialStore;
   /** Failed authentications per client address (built by buildServer). */
   authLimiter: FailedAuthLimiter;
+  /** Places for batches on POST /subscribers/track-events (built by buildServer). */
+  batches: AdmissionGate;
 }

@@ -25,13 +25,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     dataDir: config.dataDir,
     schema: config.schema,
     preparedStatements: config.preparedStatements,
+    reads: config.reads,
     timeZone: config.timeZone,
     logger,
   });
   try {
     const credentials = new CredentialStore(runtime.dataSource, runtime.database.schema);
     const administrator = await credentials.ensureAdministrator();
-    const app = await buildServer({ runtime, credentials, logger: false, loggerInstance: logger });
+    const app = await buildServer({ runtime, credentials, maxConcurrentBatches: config.maxConcurrentBatches, logger: false, loggerInstance: logger });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
