@@ -45,7 +45,11 @@ async function until(condition: () => Promise<boolean> | boolean): Promise<void>
   throw new Error('condition not reached after 400 checks');
 }
 
-describe('reads run within a budget, so listings cannot take the connections writes need', () => {
+// The listings are held by an advisory lock another session owns; the embedded database has one session
+// for every connection, so nothing can be held there (nor can reads take connections from writes).
+const describeOnPostgres = process.env.FCRM_TEST_DATABASE_KIND === 'embedded' ? describe.skip : describe;
+
+describeOnPostgres('reads run within a budget, so listings cannot take the connections writes need', () => {
   test('ten concurrent slow listings from a read-only credential; a track-event still succeeds at once', async () => {
     const s = await openServerWithHeldListings();
     const { t } = s;
