@@ -13,6 +13,7 @@ import { tableNames } from './db/tableNames';
 import { checkContactMatches, parseFilterGroups } from './filters';
 import { formatDateTime } from './format/dateTime';
 import { InFlight } from './runtime/inFlight';
+import { ReadBudget, type ReadBudgetOptions } from './runtime/readBudget';
 import { consoleLogger, type Logger } from './runtime/logger';
 import { AfterCommitHooks } from './tracking/afterCommitHooks';
 import { EventStore } from './tracking/eventStore';
@@ -54,8 +55,19 @@ export interface EventTrackingOptions extends DatabaseOptions {
    * Turn off behind a transaction-pooling PgBouncer older than 1.21 (env FCRM_PREPARED_STATEMENTS=off for the server).
    */
   preparedStatements?: boolean;
+  /**
+   * The share of the pool that scanning reads (contact listings, event and occurrence pages, option
+   * lists) may hold: at most `maxConcurrent` at once (default 2; a listing uses two connections), at
+   * most `maxQueued` waiting (default 32) for at most `maxWaitMs` (default 10 s); beyond that a read
+   * rejects with ServerBusyError. Keeps connections free for writes however many reads arrive.
+   */
+  reads?: ReadBudgetOptions;
   /** Test-only fault switches. */
-  testing?: { afterCommit?: () => void };
+  testing?: {
+    afterCommit?: () => void;
+    /** Runs inside each listing statement's transaction, before the statement (to hold it in the database). */
+    listingQuery?: (run: (sql: string) => Promise<unknown>) => Promise<void>;
+  };
 }
 
 export interface EventTrackingRuntime {
@@ -75,6 +87,8 @@ export interface EventTrackingRuntime {
   database: { kind: 'postgres' | 'embedded'; url: string; schema: string };
   /** The TypeORM DataSource, for hosts that want to query the tables themselves. */
   dataSource: DataSource;
+  /** The read budget the API's listings run within; hosts run their own scanning reads in it too (`reads.run(fn)`). */
+  reads: ReadBudget;
 }
 
 /** The composition root: opens (and migrates) the database and wires hooks, tracker and API. */
@@ -120,9 +134,13 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     retentionMs: delivery.retentionMs,
   });
   const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger });
+  const reads = new ReadBudget(options.reads);
   const api = createApiAccessor({
-    event_tracker: createEventTrackerApi({ tracker, events, contacts, inFlight, timeZone }),
-    contacts: createContactsApi({ contacts, timeZone, dataSource: database.dataSource, tables }),
+    event_tracker: reads.limit(createEventTrackerApi({ tracker, events, contacts, inFlight, timeZone }), ['getEvents', 'getOccurrences']),
+    contacts: reads.limit(
+      createContactsApi({ contacts, timeZone, dataSource: database.dataSource, tables, listingQuery: options.testing?.listingQuery }),
+      ['query'],
+    ),
   });
   const automations = createAutomations({
     hooks,
@@ -155,6 +173,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     },
     database: { kind: database.kind, url: database.url, schema: database.schema },
     dataSource: database.dataSource,
+    reads,
   };
 }
 

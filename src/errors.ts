@@ -45,17 +45,33 @@ export function isFcrmError(error: unknown): error is FcrmError {
 /**
  * The database could not be reached or dropped the connection mid-call (a restart, a failover, a
  * timeout). Not the caller's fault, so not an FcrmError: REST answers 503. A write cut off this way
- * may or may not have committed, which the message says, so callers retry with an idempotency key.
+ * may or may not have committed, which the message says, so callers retry with an idempotency key;
+ * a read (`kind: 'read'`) changed nothing and is simply retried.
  */
 export class DatabaseUnavailableError extends Error {
   readonly code = 'database_unavailable' as const;
 
-  constructor(cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+  constructor(cause: unknown, kind: 'write' | 'read' = 'write') {
+    const reason = cause instanceof Error ? cause.message || (cause as { code?: string }).code || cause.name : String(cause);
     super(
-      `The database is unavailable (${reason}). The event may not have been stored: retry the call, with an idempotency_key so that a retry cannot count twice.`,
+      kind === 'write'
+        ? `The database is unavailable (${reason}). The event may not have been stored: retry the call, with an idempotency_key so that a retry cannot count twice.`
+        : `The database is unavailable (${reason}). Nothing was changed: retry the call in a moment.`,
       { cause },
     );
     this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/**
+ * Too much of one kind of work is running already (listings, batches): the caller was refused before
+ * anything was done, so retrying later is always safe. REST answers 503 with `Retry-After`.
+ */
+export class ServerBusyError extends Error {
+  readonly code = 'server_busy' as const;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServerBusyError';
   }
 }

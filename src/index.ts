@@ -18,7 +18,7 @@ export { EMBEDDED_EVENTS } from './api/contactsApi';
 export { parseFilterGroups, FILTER_PROPERTIES } from './filters';
 export type { FilterGroup, FilterItem, FilterOperator, FilterProperty } from './filters';
 export type { ContactRecord } from './contacts/contactRecord';
-export { DatabaseUnavailableError, FcrmError, isFcrmError } from './errors';
+export { DatabaseUnavailableError, FcrmError, isFcrmError, ServerBusyError } from './errors';
 export type { ErrorCode } from './errors';
 export type { Paginator, PageLink } from './pagination/paginator';
 export { DEFAULT_PER_PAGE, MAX_PER_PAGE } from './pagination/pageParams';

@@ -3,7 +3,7 @@ import { normalizeContactInput, normalizeEmail, type ContactInput } from '../con
 import { toContactRecord, type ContactRecord } from '../contacts/contactRecord';
 import type { ContactStore } from '../contacts/contactStore';
 import type { TableNames } from '../db/tableNames';
-import { compileFilterGroups, contactSearchCondition, ContactListing, LISTING_ALIAS } from '../filters';
+import { compileFilterGroups, contactSearchCondition, ContactListing, LISTING_ALIAS, type ListingQueryHook } from '../filters';
 import { parsePageParams } from '../pagination/pageParams';
 import { buildPaginator, type Paginator } from '../pagination/paginator';
 import { toDatabaseId } from '../tracking/contactReference';
@@ -56,9 +56,16 @@ export interface ContactsApi {
 
 export const DEFAULT_CONTACTS_PATH = '/wp-json/fluent-crm/v2/subscribers';
 
-export function createContactsApi(deps: { contacts: ContactStore; timeZone: string; dataSource: DataSource; tables: TableNames }): ContactsApi {
+export function createContactsApi(deps: {
+  contacts: ContactStore;
+  timeZone: string;
+  dataSource: DataSource;
+  tables: TableNames;
+  /** Test-only: runs inside each listing statement's transaction. */
+  listingQuery?: ListingQueryHook;
+}): ContactsApi {
   const record = (row: Parameters<typeof toContactRecord>[0] | null) => (row ? toContactRecord(row, deps.timeZone) : null);
-  const listing = new ContactListing(deps.dataSource, deps.tables);
+  const listing = new ContactListing(deps.dataSource, deps.tables, deps.listingQuery);
   // A plain function, not `this.upsert`: callers may destructure the methods.
   const upsert = async (input: ContactInput) => {
     const { row, created } = await deps.contacts.createOrUpdate(normalizeContactInput(input));

@@ -6,6 +6,8 @@ export interface CachedVerification {
   credentialId: string;
   /** The credential's name in lower case, so a revocation can find its entries. */
   nameKey: string;
+  /** The stored hash the password was checked against: a changed password makes the entry stale. */
+  passwordHash: string;
 }
 
 interface Entry extends CachedVerification {
@@ -14,7 +16,9 @@ interface Entry extends CachedVerification {
 
 /**
  * Remembers successful verifications for a short time, so a client sending the same Basic
- * credentials on every request pays the slow hash once per TTL instead of once per request.
+ * credentials on every request pays the slow hash once per TTL instead of once per request. An entry
+ * only saves the hash: CredentialStore still reads the credential's row on every hit, so a revocation
+ * or a capability change made by any process takes effect on the next request.
  *
  * Keys are HMAC-SHA256 under a key that lives only in this process: the cache never holds a
  * password, and its keys are useless for guessing one offline. Map order is insertion order, so
@@ -50,6 +54,10 @@ export class VerificationCache {
     this.entries.delete(key);
     while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, { ...value, expiresAt: this.now() + this.ttlMs });
+  }
+
+  forget(key: string): void {
+    this.entries.delete(key);
   }
 
   forgetName(name: string): void {

@@ -3,6 +3,9 @@ import type { ContactRow } from '../contacts/contactRecord';
 import type { TableNames } from '../db/tableNames';
 import type { EventRow } from '../tracking/eventRecord';
 
+/** Test-only: runs inside a listing statement's transaction, before the statement. */
+export type ListingQueryHook = (run: (sql: string) => Promise<unknown>) => Promise<void>;
+
 /** The alias of fc_subscribers in the listing's SQL; conditions passed in are written over it. */
 export const LISTING_ALIAS = 's';
 
@@ -14,6 +17,7 @@ export class ContactListing {
   constructor(
     private readonly db: DataSource,
     private readonly tables: TableNames,
+    private readonly testHook?: ListingQueryHook,
   ) {}
 
   /** `where` is a boolean expression over LISTING_ALIAS whose placeholders are `params`. */
@@ -40,6 +44,7 @@ export class ContactListing {
   private queryWithoutJit<T>(sql: string, params: unknown[]): Promise<T[]> {
     return this.db.transaction(async (manager) => {
       await manager.query('SET LOCAL jit = off');
+      if (this.testHook) await this.testHook((text) => manager.query(text));
       return manager.query(sql, params) as Promise<T[]>;
     });
   }

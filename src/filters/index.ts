@@ -6,6 +6,7 @@ export { checkContactMatches } from './checkContact';
 export { FILTER_PROPERTIES, FILTER_SOURCE } from './filterTypes';
 export type { FilterGroup, FilterItem, FilterOperator, FilterProperty } from './filterTypes';
 export { ContactListing, LISTING_ALIAS } from './contactListing';
+export type { ListingQueryHook } from './contactListing';
 export { contactSearchCondition } from './contactSearch';
 export { listEventKeyOptions } from './eventKeyOptions';
 export type { SelectOption, EventKeyOptionsQuery } from './eventKeyOptions';

@@ -1,9 +1,10 @@
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { DatabaseUnavailableError } from '../errors';
 import { restNoRoute, wpError } from './errorBodies';
 import { REST_PREFIX } from './publicUrl';
+import { RETRY_AFTER_SECONDS, unavailableAnswer } from './unavailable';
+import { batchGate } from './batchAdmission';
 import type { RestDeps } from './restDeps';
 import { DEFAULT_FAILED_AUTH_LIMIT, FailedAuthLimiter, type FailedAuthLimit } from './failedAuthLimiter';
 import { DEFAULT_HASH_QUEUE_LIMITS, HashWorkQueue, type HashQueueLimits } from '../auth/hashWorkQueue';
@@ -19,7 +20,9 @@ import { registerTrackingEvents } from './routes/trackingEvents';
 /** The documented request body limit (1 MiB; the batch route has its own); larger bodies get a 413 JSON error. */
 export const BODY_LIMIT = 1_048_576;
 
-export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter' | 'hashQueue'> {
+export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter' | 'hashQueue' | 'batches'> {
+  /** Batches (POST /subscribers/track-events) received and processed at once; more answer 503 (default 2). */
+  maxConcurrentBatches?: number;
   /** Failed authentications allowed per client address and window (default 20 per minute). */
   failedAuthLimit?: FailedAuthLimit;
   /** Password hashes computed at once and waiting (default 2 running, 64 waiting, 32 of them per client), or a queue to share. */
@@ -74,9 +77,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof DatabaseUnavailableError) {
-      request.log.warn({ err: { type: error.name, message: error.message } }, 'database unavailable');
-      return reply.code(503).header('retry-after', '1').send({ message: error.message, error_code: error.code });
+    const unavailable = unavailableAnswer(error, request.method);
+    if (unavailable) {
+      request.log.warn({ err: { type: error.name, message: error.message, code: error.code } }, unavailable.kind);
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(unavailable.body);
     }
     const mapped = clientError(error, bodyLimitOf(request, options.bodyLimit ?? BODY_LIMIT));
     if (mapped) return reply.code(mapped.data.status).send(mapped);
@@ -93,6 +97,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     authLimiter: new FailedAuthLimiter(options.failedAuthLimit ?? DEFAULT_FAILED_AUTH_LIMIT),
     hashQueue:
       options.hashQueue instanceof HashWorkQueue ? options.hashQueue : new HashWorkQueue(options.hashQueue ?? DEFAULT_HASH_QUEUE_LIMITS),
+    batches: batchGate(options.maxConcurrentBatches),
   };
   await app.register(
     async (api) => {

@@ -13,6 +13,10 @@ export interface ServerConfig extends AuthConfig {
   logLevel: string;
   /** FCRM_PREPARED_STATEMENTS=off: no named prepared statements (a transaction-pooling PgBouncer before 1.21). */
   preparedStatements: boolean;
+  /** FCRM_MAX_CONCURRENT_BATCHES: batches on POST /subscribers/track-events received and processed at once (default 2). */
+  maxConcurrentBatches: number;
+  /** FCRM_MAX_CONCURRENT_READS / FCRM_READ_QUEUE: listings and event pages at once, and waiting (default 2 and 32). */
+  reads: { maxConcurrent: number; maxQueued: number };
 }
 
 export class ConfigError extends Error {}
@@ -42,5 +46,18 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     timeZone,
     logLevel: env.LOG_LEVEL || 'info',
     preparedStatements: !['off', 'false', '0'].includes(prepared),
+    maxConcurrentBatches: wholeNumber(env, 'FCRM_MAX_CONCURRENT_BATCHES', 2, 1),
+    reads: { maxConcurrent: wholeNumber(env, 'FCRM_MAX_CONCURRENT_READS', 2, 1), maxQueued: wholeNumber(env, 'FCRM_READ_QUEUE', 32, 0) },
   };
+}
+
+/** A whole number of at least `min` from the environment, `fallback` when unset or empty. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be a whole number of at least ${min}; got ${JSON.stringify(env[name])}`);
+  }
+  return value;
 }

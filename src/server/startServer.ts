@@ -25,6 +25,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     dataDir: config.dataDir,
     schema: config.schema,
     preparedStatements: config.preparedStatements,
+    reads: config.reads,
     timeZone: config.timeZone,
     logger,
   });
@@ -39,6 +40,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       trustProxy: config.trustProxy,
       failedAuthLimit: config.failedAuthLimit,
       hashQueue: config.hashQueue,
+      maxConcurrentBatches: config.maxConcurrentBatches,
     });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CredentialStore, type CredentialStoreOptions } from '../../src/auth/credentialStore';
 import { capabilitiesFor } from '../../src/auth/capabilities';
+import type { EventTrackingOptions } from '../../src';
 import { buildServer, type BuildServerOptions } from '../../src/rest/buildServer';
 import { REST_PREFIX } from '../../src/rest/publicUrl';
 import { openTestRuntime, type TestRuntime } from './testRuntime';
@@ -20,15 +21,15 @@ export function basicAuth(name: string, password: string): string {
   return `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 }
 
-export interface TestServerOptions extends Pick<BuildServerOptions, 'failedAuthLimit' | 'hashQueue' | 'trustProxy'> {
+export interface TestServerOptions extends Partial<Omit<BuildServerOptions, 'runtime' | 'credentials'>> {
   /** e.g. a `verifyHash` that counts or holds the hashes. */
   credentialOptions?: CredentialStoreOptions;
 }
 
 /** The REST app on a real HTTP port (0 = any free one) over a test runtime in its own schema. */
-export async function openTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+export async function openTestServer(options: TestServerOptions = {}, runtimeOptions: EventTrackingOptions = {}): Promise<TestServer> {
   const { credentialOptions, ...serverOptions } = options;
-  const t = await openTestRuntime();
+  const t = await openTestRuntime(runtimeOptions);
   const credentials = new CredentialStore(t.rt.dataSource, t.schema, credentialOptions);
   const manage = await credentials.create({ name: 'manager', capabilities: capabilitiesFor('manage') });
   const read = await credentials.create({ name: 'reader', capabilities: capabilitiesFor('read') });

@@ -58,7 +58,10 @@ export function registerReports(app: FastifyInstance, deps: RestDeps): void {
         if (error instanceof FcrmError) return reply.code(422).send(fcrmErrorBody(error));
         throw error;
       }
-      const options = await listEventKeyOptions(deps.runtime.dataSource, tableNames(deps.runtime.database.schema), { search, limit });
+      // Runs within the read budget like the listings.
+      const options = await deps.runtime.reads.run(() =>
+        listEventKeyOptions(deps.runtime.dataSource, tableNames(deps.runtime.database.schema), { search, limit }),
+      );
       return { options };
     },
   );

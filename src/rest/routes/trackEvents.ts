@@ -4,6 +4,7 @@ import { FcrmError } from '../../errors';
 import { MAX_BATCH } from '../../tracking/tracker';
 import { actingUserOf } from '../actingUser';
 import { requireCapability } from '../authentication';
+import { batchAdmission } from '../batchAdmission';
 import { fcrmErrorBody } from '../errorBodies';
 import type { RestDeps } from '../restDeps';
 import { batchResultsSchema, errorSchemas, trackEventsBody } from '../schemas';
@@ -19,6 +20,8 @@ export function registerTrackEvents(app: FastifyInstance, deps: RestDeps): void 
   app.post(
     '/subscribers/track-events',
     {
+      // Before the body is read: a place among the batches processed at once (503 when none is free).
+      onRequest: batchAdmission(deps.batches),
       preHandler: requireCapability(deps, 'fcrm_manage_contacts'),
       bodyLimit: BATCH_BODY_LIMIT,
       // The schema documents the body; the handler checks it, so a wrong shape is FluentCRM's 422 and
