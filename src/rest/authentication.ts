@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { parseBasicAuth } from '../auth/basicAuth';
 import { hasCapability, type Capability } from '../auth/capabilities';
 import type { Principal } from '../auth/credentialStore';
@@ -16,8 +16,11 @@ declare module 'fastify' {
  * WordPress application passwords: HTTP Basic `name:password`. No or wrong credentials → 401, a
  * credential without the capability → 403, both with WordPress's `rest_forbidden` body. A client
  * address with too many failed attempts gets 429 until its window ends.
+ *
+ * Routes run it as their `onRequest` hook, before the body is read: a request without a valid
+ * credential (or from a blocked address) is answered without its body being received or parsed.
  */
-export function requireCapability(deps: RestDeps, capability: Capability): preHandlerAsyncHookHandler {
+export function requireCapability(deps: RestDeps, capability: Capability): onRequestAsyncHookHandler {
   return async function checkCapability(request: FastifyRequest, reply: FastifyReply) {
     const wait = deps.authLimiter.blockedFor(request.ip);
     if (wait > 0) {

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CredentialStore } from '../../src/auth/credentialStore';
 import { capabilitiesFor } from '../../src/auth/capabilities';
-import { buildServer } from '../../src/rest/buildServer';
-import type { FailedAuthLimit } from '../../src/rest/failedAuthLimiter';
+import { buildServer, type BuildServerOptions } from '../../src/rest/buildServer';
 import { REST_PREFIX } from '../../src/rest/publicUrl';
 import { openTestRuntime, type TestRuntime } from './testRuntime';
 
@@ -21,14 +20,20 @@ export function basicAuth(name: string, password: string): string {
   return `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 }
 
+export type TestServerOptions = Omit<BuildServerOptions, 'runtime' | 'credentials'> & {
+  /** Runs before listening, e.g. to add a hook that observes requests. */
+  prepare?: (app: FastifyInstance) => void;
+};
+
 /** The REST app on a real HTTP port (0 = any free one) over a test runtime in its own schema. */
-export async function openTestServer(serverOptions: { failedAuthLimit?: FailedAuthLimit } = {}): Promise<TestServer> {
+export async function openTestServer({ prepare, ...serverOptions }: TestServerOptions = {}): Promise<TestServer> {
   const t = await openTestRuntime();
   const credentials = new CredentialStore(t.rt.dataSource, t.schema);
   const manage = await credentials.create({ name: 'manager', capabilities: capabilitiesFor('manage') });
   const read = await credentials.create({ name: 'reader', capabilities: capabilitiesFor('read') });
   const acting = await credentials.create({ name: 'user42', capabilities: capabilitiesFor('manage'), userId: 42 });
   const app = await buildServer({ runtime: t.rt, credentials, ...serverOptions });
+  prepare?.(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -19,7 +19,7 @@ export function registerTrackEvents(app: FastifyInstance, deps: RestDeps): void 
   app.post(
     '/subscribers/track-events',
     {
-      preHandler: requireCapability(deps, 'fcrm_manage_contacts'),
+      onRequest: requireCapability(deps, 'fcrm_manage_contacts'),
       bodyLimit: BATCH_BODY_LIMIT,
       // The schema documents the body; the handler checks it, so a wrong shape is FluentCRM's 422 and
       // Ajv's type coercion never turns a lone object into a one-item array.

@@ -1,0 +1,112 @@
+import { connect, type Socket } from 'node:net';
+
+/** A raw TCP connection to the server, for what fetch cannot send (stalled bodies, bad HTTP, a Host header). */
+export interface RawConnection {
+  socket: Socket;
+  /** Everything received so far, as latin1 text. */
+  received(): string;
+  /** Resolves once the server closed the connection (or it was reset). */
+  closed: Promise<void>;
+  isClosed(): boolean;
+  /** Waits until the first whole response arrived; rejects after `waitMs` or when closed without one. */
+  response(waitMs?: number): Promise<RawResponse>;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  text: string;
+}
+
+export function openRaw(port: number): Promise<RawConnection> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    let data = '';
+    let closed = false;
+    const listeners = new Set<() => void>();
+    const notify = () => listeners.forEach((listener) => listener());
+    socket.on('data', (chunk: Buffer) => {
+      data += chunk.toString('latin1');
+      notify();
+    });
+    socket.on('error', () => undefined);
+    const closedPromise = new Promise<void>((done) =>
+      socket.once('close', () => {
+        closed = true;
+        notify();
+        done();
+      }),
+    );
+    socket.once('connect', () =>
+      resolve({
+        socket,
+        received: () => data,
+        closed: closedPromise,
+        isClosed: () => closed,
+        response: (waitMs = 10_000) =>
+          new Promise<RawResponse>((done, fail) => {
+            const check = () => {
+              const parsed = parseResponse(data);
+              if (parsed) {
+                cleanup();
+                done(parsed);
+              } else if (closed) {
+                cleanup();
+                fail(new Error(`closed without a whole response; received ${JSON.stringify(data.slice(0, 300))}`));
+              }
+            };
+            const timer = setTimeout(() => {
+              cleanup();
+              fail(new Error(`no whole response within ${waitMs} ms; received ${JSON.stringify(data.slice(0, 300))}`));
+            }, waitMs);
+            const cleanup = () => {
+              clearTimeout(timer);
+              listeners.delete(check);
+            };
+            listeners.add(check);
+            check();
+          }),
+      }),
+    );
+    socket.once('error', reject);
+  });
+}
+
+/** Waits for the connection to close; rejects after `waitMs` (the server kept it open). */
+export function closedWithin(connection: RawConnection, waitMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server kept the connection open for ${waitMs} ms`)), waitMs);
+    void connection.closed.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** The first response in `text` once it is whole (Content-Length framing only), else null. */
+export function parseResponse(text: string): RawResponse | null {
+  const end = text.indexOf('\r\n\r\n');
+  if (end < 0) return null;
+  const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const length = Number(headers['content-length'] ?? 0);
+  const bodyBytes = Buffer.from(text.slice(end + 4), 'latin1');
+  if (bodyBytes.length < length) return null;
+  const bodyText = bodyBytes.subarray(0, length).toString('utf8');
+  let body: unknown = bodyText;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    // keep the text
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body, text: bodyText };
+}
+
+export function portOf(base: string): number {
+  return Number(new URL(base).port);
+}
