@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { DatabaseUnavailableError } from '../errors';
 import { restNoRoute, wpError } from './errorBodies';
+import { DEFAULT_LINGER, registerLingeringClose, type LingerBounds } from './lingeringClose';
 import { REST_PREFIX } from './publicUrl';
 import type { RestDeps } from './restDeps';
 import { DEFAULT_FAILED_AUTH_LIMIT, FailedAuthLimiter, type FailedAuthLimit } from './failedAuthLimiter';
@@ -25,6 +26,8 @@ export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter'> {
   /** A pino logger to use instead. */
   loggerInstance?: FastifyServerOptions['loggerInstance'];
   bodyLimit?: number;
+  /** How much of a body is discarded after an answer sent before it arrived (default: DEFAULT_LINGER). */
+  linger?: LingerBounds;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });
+  registerLingeringClose(app, options.linger ?? DEFAULT_LINGER);
 
   // Parameters come as JSON, a form or the query string; a plain-text body is a 415, not a string.
   app.removeContentTypeParser('text/plain');

@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { connect, type Server, type Socket } from 'node:net';
 
 /** A raw TCP connection to the server, for what fetch cannot send (stalled bodies, bad HTTP, a Host header). */
 export interface RawConnection {
@@ -19,9 +19,13 @@ export interface RawResponse {
   text: string;
 }
 
-export function openRaw(port: number): Promise<RawConnection> {
+/**
+ * `allowHalfOpen`: keep sending after the server's FIN, as a client still uploading (or a hostile
+ * one) does; by default the socket closes its side when the server does, as most clients do.
+ */
+export function openRaw(port: number, { allowHalfOpen = false } = {}): Promise<RawConnection> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1' });
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen });
     let data = '';
     let closed = false;
     const listeners = new Set<() => void>();
@@ -109,4 +113,16 @@ export function parseResponse(text: string): RawResponse | null {
 
 export function portOf(base: string): number {
   return Number(new URL(base).port);
+}
+
+/** Polls until the server holds no connection at all; rejects after `waitMs` with how many remain. */
+export async function serverConnectionsDrop(server: Server, waitMs: number): Promise<void> {
+  const count = () => new Promise<number>((resolve, reject) => server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
+  const deadline = Date.now() + waitMs;
+  let open = await count();
+  while (open > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    open = await count();
+  }
+  if (open > 0) throw new Error(`the server still holds ${open} connection(s) after ${waitMs} ms`);
 }
