@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { DatabaseUnavailableError } from '../errors';
+import { applyConnectionCap, connectionLimitsProblem, connectionServerOptions, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionLimits';
 import { restNoRoute, wpError } from './errorBodies';
 import { DEFAULT_LINGER, registerLingeringClose, type LingerBounds } from './lingeringClose';
 import { REST_PREFIX } from './publicUrl';
@@ -26,6 +27,8 @@ export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter'> {
   /** A pino logger to use instead. */
   loggerInstance?: FastifyServerOptions['loggerInstance'];
   bodyLimit?: number;
+  /** Timeouts and the connection cap (defaults: DEFAULT_CONNECTION_LIMITS). */
+  connectionLimits?: Partial<ConnectionLimits>;
   /** How much of a body is discarded after an answer sent before it arrived (default: DEFAULT_LINGER). */
   linger?: LingerBounds;
 }
@@ -36,13 +39,18 @@ export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter'> {
  * or FluentCRM's shape, and nothing internal (paths, stacks) reaches a response.
  */
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
+  const problem = connectionLimitsProblem(limits);
+  if (problem) throw new RangeError(problem);
   const app = Fastify({
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
     bodyLimit: options.bodyLimit ?? BODY_LIMIT,
     // Hostile JSON with __proto__/constructor.prototype is refused (400), never merged.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    ...connectionServerOptions(limits),
   });
+  applyConnectionCap(app, limits);
   registerLingeringClose(app, options.linger ?? DEFAULT_LINGER);
 
   // Parameters come as JSON, a form or the query string; a plain-text body is a 415, not a string.
