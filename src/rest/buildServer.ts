@@ -7,7 +7,7 @@ import { DatabaseUnavailableError } from '../errors';
 import { applyConnectionCap, connectionLimitsProblem, connectionServerOptions, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionLimits';
 import { restNoRoute, wpError, type WpErrorBody } from './errorBodies';
 import { DEFAULT_LINGER, registerLingeringClose, type LingerBounds } from './lingeringClose';
-import { REST_PREFIX } from './publicUrl';
+import { normalisePublicUrl, REST_PREFIX } from './publicUrl';
 import type { RestDeps } from './restDeps';
 import { DEFAULT_FAILED_AUTH_LIMIT, FailedAuthLimiter, type FailedAuthLimit } from './failedAuthLimiter';
 import { registerContactsQuery } from './routes/contactsQuery';
@@ -31,6 +31,8 @@ export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter'> {
   bodyLimit?: number;
   /** Timeouts and the connection cap (defaults: DEFAULT_CONNECTION_LIMITS). */
   connectionLimits?: Partial<ConnectionLimits>;
+  /** The base of paginator links, e.g. https://crm.example.com (default: the listening address). */
+  publicUrl?: string;
   /** How much of a body is discarded after an answer sent before it arrived (default: DEFAULT_LINGER). */
   linger?: LingerBounds;
 }
@@ -62,6 +64,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     clientErrorHandler: (error, socket) => answerOnSocket(error, socket, serverBodyLimit),
   });
   applyConnectionCap(app, limits);
+  app.decorate('publicBaseUrl', options.publicUrl === undefined ? null : normalisePublicUrl(options.publicUrl));
   registerLingeringClose(app, options.linger ?? DEFAULT_LINGER);
 
   // Parameters come as JSON, a form or the query string; a plain-text body is a 415, not a string.
