@@ -1,3 +1,6 @@
+import { connectionLimitsProblem, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../rest/connectionLimits';
+import { normalisePublicUrl } from '../rest/publicUrl';
+
 /** `npm start`'s settings, all from the environment. */
 export interface ServerConfig {
   port: number;
@@ -11,6 +14,10 @@ export interface ServerConfig {
   logLevel: string;
   /** FCRM_PREPARED_STATEMENTS=off: no named prepared statements (a transaction-pooling PgBouncer before 1.21). */
   preparedStatements: boolean;
+  /** REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_CONNECTIONS. */
+  connectionLimits: ConnectionLimits;
+  /** PUBLIC_URL: the base of paginator links; unset: the listening address. */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -30,6 +37,22 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   if (!['', 'on', 'off', 'true', 'false', '1', '0'].includes(prepared)) {
     throw new ConfigError(`FCRM_PREPARED_STATEMENTS must be on or off; got ${JSON.stringify(env.FCRM_PREPARED_STATEMENTS)}`);
   }
+  const connectionLimits: ConnectionLimits = {
+    requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
+    headersTimeoutMs: positiveInteger(env, 'HEADERS_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.headersTimeoutMs),
+    keepAliveTimeoutMs: positiveInteger(env, 'KEEP_ALIVE_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.keepAliveTimeoutMs),
+    maxConnections: positiveInteger(env, 'MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.maxConnections),
+  };
+  const limitsProblem = connectionLimitsProblem(connectionLimits);
+  if (limitsProblem) throw new ConfigError(`HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS: ${limitsProblem}`);
+  let publicUrl: string | undefined;
+  if (env.PUBLIC_URL) {
+    try {
+      publicUrl = normalisePublicUrl(env.PUBLIC_URL.trim());
+    } catch (error) {
+      throw new ConfigError(`PUBLIC_URL ${(error as Error).message}`);
+    }
+  }
   return {
     port,
     host: env.HOST || '127.0.0.1',
@@ -39,5 +62,18 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     timeZone,
     logLevel: env.LOG_LEVEL || 'info',
     preparedStatements: !['off', 'false', '0'].includes(prepared),
+    connectionLimits,
+    publicUrl,
   };
+}
+
+/** A whole number above 0 (timeouts and caps: 0 would mean "none", which is what they are there to prevent). */
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
+    throw new ConfigError(`${name} must be a whole number above 0; got ${JSON.stringify(raw)}`);
+  }
+  return value;
 }

@@ -31,7 +31,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   try {
     const credentials = new CredentialStore(runtime.dataSource, runtime.database.schema);
     const administrator = await credentials.ensureAdministrator();
-    const app = await buildServer({ runtime, credentials, logger: false, loggerInstance: logger });
+    const app = await buildServer({
+      runtime,
+      credentials,
+      logger: false,
+      loggerInstance: logger,
+      connectionLimits: config.connectionLimits,
+      publicUrl: config.publicUrl,
+    });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
