@@ -77,17 +77,6 @@ export function openRaw(port: number, { allowHalfOpen = false } = {}): Promise<R
   });
 }
 
-/** Waits for the connection to close; rejects after `waitMs` (the server kept it open). */
-export function closedWithin(connection: RawConnection, waitMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server kept the connection open for ${waitMs} ms`)), waitMs);
-    void connection.closed.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
 /** The first response in `text` once it is whole (Content-Length framing only), else null. */
 export function parseResponse(text: string): RawResponse | null {
   const end = text.indexOf('\r\n\r\n');
