@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { parseBasicAuth } from '../auth/basicAuth';
 import { hasCapability, type Capability } from '../auth/capabilities';
 import type { HashGate, Principal } from '../auth/credentialStore';
@@ -30,8 +30,11 @@ interface Refusal {
  * credentials costs none and is not counted. An attempt is reserved before its hash, so past the
  * limit (429) no further hash is computed for that address, however many requests run at once; the
  * hashes themselves go through a bounded queue (full → 503 with Retry-After).
+ *
+ * Routes run it as their `onRequest` hook, before the body is read: a request without a valid
+ * credential (or from a blocked address) is answered without its body being received or parsed.
  */
-export function requireCapability(deps: RestDeps, capability: Capability): preHandlerAsyncHookHandler {
+export function requireCapability(deps: RestDeps, capability: Capability): onRequestAsyncHookHandler {
   return async function checkCapability(request: FastifyRequest, reply: FastifyReply) {
     const outcome = await authenticate(deps, request);
     if ('status' in outcome) {

@@ -1,8 +1,12 @@
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { restNoRoute, wpError } from './errorBodies';
-import { REST_PREFIX } from './publicUrl';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { applyConnectionCap, connectionLimitsProblem, connectionServerOptions, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionLimits';
+import { restNoRoute, wpError, type WpErrorBody } from './errorBodies';
+import { DEFAULT_LINGER, registerLingeringClose, type LingerBounds } from './lingeringClose';
+import { normalisePublicUrl, REST_PREFIX } from './publicUrl';
 import { RETRY_AFTER_SECONDS, unavailableAnswer } from './unavailable';
 import { batchGate } from './batchAdmission';
 import type { RestDeps } from './restDeps';
@@ -34,6 +38,12 @@ export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter' | 'hash
   /** A pino logger to use instead. */
   loggerInstance?: FastifyServerOptions['loggerInstance'];
   bodyLimit?: number;
+  /** Timeouts and the connection cap (defaults: DEFAULT_CONNECTION_LIMITS). */
+  connectionLimits?: Partial<ConnectionLimits>;
+  /** The base of paginator links, e.g. https://crm.example.com (default: the listening address). */
+  publicUrl?: string;
+  /** How much of a body is discarded after an answer sent before it arrived (default: DEFAULT_LINGER). */
+  linger?: LingerBounds;
 }
 
 /**
@@ -42,16 +52,32 @@ export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter' | 'hash
  * or FluentCRM's shape, and nothing internal (paths, stacks) reaches a response.
  */
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
+  const problem = connectionLimitsProblem(limits);
+  if (problem) throw new RangeError(problem);
+  const serverBodyLimit = options.bodyLimit ?? BODY_LIMIT;
   const app = Fastify({
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
-    bodyLimit: options.bodyLimit ?? BODY_LIMIT,
+    bodyLimit: serverBodyLimit,
     // Hostile JSON with __proto__/constructor.prototype is refused (400), never merged.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // Only a listed proxy may say who the client is; otherwise request.ip is the connection's peer.
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
+    ...connectionServerOptions(limits),
+    // Errors Fastify raises before routing (a malformed %-escape, an over-long parameter) and the
+    // ones Node raises on the socket (bad HTTP, headers too large, timeouts) get WordPress's shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const mapped = clientError(error, serverBodyLimit) ?? wpError('rest_bad_request', 'The request could not be understood.', 400);
+      // The option's generic reply type accepts no concrete status code; this is a plain reply.
+      return (reply as FastifyReply).code(mapped.data.status).send(mapped);
+    },
+    clientErrorHandler: (error, socket) => answerOnSocket(error, socket, serverBodyLimit),
   });
+  applyConnectionCap(app, limits);
   addSecurityHeaders(app);
+  app.decorate('publicBaseUrl', options.publicUrl === undefined ? null : normalisePublicUrl(options.publicUrl));
+  registerLingeringClose(app, options.linger ?? DEFAULT_LINGER);
 
   // Parameters come as JSON, a form or the query string; a plain-text body is a 415, not a string.
   app.removeContentTypeParser('text/plain');
@@ -82,7 +108,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       request.log.warn({ err: { type: error.name, message: error.message, code: error.code } }, unavailable.kind);
       return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(unavailable.body);
     }
-    const mapped = clientError(error, bodyLimitOf(request, options.bodyLimit ?? BODY_LIMIT));
+    const mapped = clientError(error, bodyLimitOf(request, serverBodyLimit));
     if (mapped) return reply.code(mapped.data.status).send(mapped);
     request.log.error({ err: { type: error.name, message: error.message, code: error.code } }, 'request failed');
     return reply
@@ -124,12 +150,25 @@ function bodyLimitOf(request: FastifyRequest, serverLimit: number): number {
   return request.routeOptions?.bodyLimit ?? serverLimit;
 }
 
-/** The errors a client causes, in WordPress's shape; null for ours (→ 500). */
-function clientError(error: FastifyError, bodyLimit: number): ReturnType<typeof wpError> | null {
+/** A Fastify error, or one Node's HTTP parser raised on the socket (`HPE_…`, `ERR_HTTP_REQUEST_TIMEOUT`). */
+type ClientErrorLike = Pick<FastifyError, 'message'> & Partial<Pick<FastifyError, 'code' | 'statusCode' | 'validation'>>;
+
+/** The errors a client causes, in WordPress's shape; null for ours (→ 500). The one table for all of them. */
+function clientError(error: ClientErrorLike, bodyLimit: number): WpErrorBody | null {
   if (error.validation) {
     return wpError('rest_invalid_param', `Invalid parameter(s): ${error.message}`, 400);
   }
   switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return wpError('rest_invalid_url', 'The URL contains a malformed percent-encoded character.', 400);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return wpError('rest_uri_too_long', 'A parameter in the URL path is too long.', 414);
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return wpError('rest_request_timeout', 'The request did not arrive in time.', 408);
+    case 'HPE_HEADER_OVERFLOW':
+      return wpError('rest_request_header_too_large', 'The request headers are too large.', 431);
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return wpError('rest_request_too_large', 'The chunk extensions of the request body are too large.', 413);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return wpError('rest_request_too_large', `The request body is larger than the limit of ${bodyLimit} bytes.`, 413);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -137,10 +176,34 @@ function clientError(error: FastifyError, bodyLimit: number): ReturnType<typeof 
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return wpError('rest_invalid_content_length', 'The Content-Length header does not match the body.', 400);
   }
+  if (error.code?.startsWith('HPE_')) {
+    return wpError('rest_bad_request', 'The request is not valid HTTP/1.1 (a header, the Content-Length or the chunked body is malformed).', 400);
+  }
   const status = error.statusCode ?? 500;
   if (status === 400 && (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)) {
     return wpError('rest_invalid_json', 'Invalid JSON body passed.', 400, { json_error_code: 4, json_error_message: 'Syntax error' });
   }
   if (status >= 400 && status < 500) return wpError('rest_bad_request', error.message, status);
   return null;
+}
+
+/**
+ * Node's `clientError`: there is no reply object, so the answer is written on the socket, which is
+ * then closed (the connection cannot be trusted to frame another request). Nothing is written
+ * when an answer is already under way on it, as Node itself does.
+ */
+function answerOnSocket(error: Error & { code?: string }, socket: Socket, bodyLimit: number): void {
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const body = clientError(error, bodyLimit) ?? wpError('rest_bad_request', 'The request could not be understood.', 400);
+  const text = JSON.stringify(body);
+  const status = body.data.status;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
+  socket.once('finish', () => socket.destroy());
 }

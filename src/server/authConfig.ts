@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { DEFAULT_HASH_QUEUE_LIMITS, type HashQueueLimits } from '../auth/hashWorkQueue';
 import { DEFAULT_FAILED_AUTH_LIMIT, type FailedAuthLimit } from '../rest/failedAuthLimiter';
+import { wholeNumber } from './envNumber';
 
 /** The authentication limits `npm start` reads from the environment (see README, Security). */
 export interface AuthConfig {
@@ -50,14 +51,4 @@ function isProxyEntry(entry: string): boolean {
   if (prefix === undefined) return true;
   const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
   return bits >= 0 && bits <= (version === 4 ? 32 : 128);
-}
-
-function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, onError: (message: string) => Error): number {
-  const text = env[name]?.trim();
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw onError(`${name} must be a whole number of at least ${min}; got ${JSON.stringify(env[name])}`);
-  }
-  return value;
 }

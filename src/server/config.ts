@@ -1,4 +1,7 @@
 import { readAuthConfig, type AuthConfig } from './authConfig';
+import { wholeNumber } from './envNumber';
+import { connectionLimitsProblem, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../rest/connectionLimits';
+import { normalisePublicUrl } from '../rest/publicUrl';
 
 /** `npm start`'s settings, all from the environment. */
 export interface ServerConfig extends AuthConfig {
@@ -17,9 +20,15 @@ export interface ServerConfig extends AuthConfig {
   maxConcurrentBatches: number;
   /** FCRM_MAX_CONCURRENT_READS / FCRM_READ_QUEUE: listings and event pages at once, and waiting (default 2 and 32). */
   reads: { maxConcurrent: number; maxQueued: number };
+  /** REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_CONNECTIONS. */
+  connectionLimits: ConnectionLimits;
+  /** PUBLIC_URL: the base of paginator links; unset: the listening address. */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {}
+
+const configError = (message: string) => new ConfigError(message);
 
 export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
@@ -36,8 +45,24 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   if (!['', 'on', 'off', 'true', 'false', '1', '0'].includes(prepared)) {
     throw new ConfigError(`FCRM_PREPARED_STATEMENTS must be on or off; got ${JSON.stringify(env.FCRM_PREPARED_STATEMENTS)}`);
   }
+  const connectionLimits: ConnectionLimits = {
+    requestTimeoutMs: wholeNumber(env, 'REQUEST_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.requestTimeoutMs, 1, configError),
+    headersTimeoutMs: wholeNumber(env, 'HEADERS_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.headersTimeoutMs, 1, configError),
+    keepAliveTimeoutMs: wholeNumber(env, 'KEEP_ALIVE_TIMEOUT_MS', DEFAULT_CONNECTION_LIMITS.keepAliveTimeoutMs, 1, configError),
+    maxConnections: wholeNumber(env, 'MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.maxConnections, 1, configError),
+  };
+  const limitsProblem = connectionLimitsProblem(connectionLimits);
+  if (limitsProblem) throw new ConfigError(`HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS: ${limitsProblem}`);
+  let publicUrl: string | undefined;
+  if (env.PUBLIC_URL) {
+    try {
+      publicUrl = normalisePublicUrl(env.PUBLIC_URL.trim());
+    } catch (error) {
+      throw new ConfigError(`PUBLIC_URL ${(error as Error).message}`);
+    }
+  }
   return {
-    ...readAuthConfig(env, (message) => new ConfigError(message)),
+    ...readAuthConfig(env, configError),
     port,
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
@@ -46,18 +71,9 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     timeZone,
     logLevel: env.LOG_LEVEL || 'info',
     preparedStatements: !['off', 'false', '0'].includes(prepared),
-    maxConcurrentBatches: wholeNumber(env, 'FCRM_MAX_CONCURRENT_BATCHES', 2, 1),
-    reads: { maxConcurrent: wholeNumber(env, 'FCRM_MAX_CONCURRENT_READS', 2, 1), maxQueued: wholeNumber(env, 'FCRM_READ_QUEUE', 32, 0) },
+    connectionLimits,
+    publicUrl,
+    maxConcurrentBatches: wholeNumber(env, 'FCRM_MAX_CONCURRENT_BATCHES', 2, 1, configError),
+    reads: { maxConcurrent: wholeNumber(env, 'FCRM_MAX_CONCURRENT_READS', 2, 1, configError), maxQueued: wholeNumber(env, 'FCRM_READ_QUEUE', 32, 0, configError) },
   };
-}
-
-/** A whole number of at least `min` from the environment, `fallback` when unset or empty. */
-function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const text = env[name]?.trim();
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new ConfigError(`${name} must be a whole number of at least ${min}; got ${JSON.stringify(env[name])}`);
-  }
-  return value;
 }

@@ -41,6 +41,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       failedAuthLimit: config.failedAuthLimit,
       hashQueue: config.hashQueue,
       maxConcurrentBatches: config.maxConcurrentBatches,
+      connectionLimits: config.connectionLimits,
+      publicUrl: config.publicUrl,
     });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

@@ -24,17 +24,20 @@ export function basicAuth(name: string, password: string): string {
 export interface TestServerOptions extends Partial<Omit<BuildServerOptions, 'runtime' | 'credentials'>> {
   /** e.g. a `verifyHash` that counts or holds the hashes. */
   credentialOptions?: CredentialStoreOptions;
+  /** Runs before listening, e.g. to add a hook that observes requests. */
+  prepare?: (app: FastifyInstance) => void;
 }
 
 /** The REST app on a real HTTP port (0 = any free one) over a test runtime in its own schema. */
 export async function openTestServer(options: TestServerOptions = {}, runtimeOptions: EventTrackingOptions = {}): Promise<TestServer> {
-  const { credentialOptions, ...serverOptions } = options;
+  const { credentialOptions, prepare, ...serverOptions } = options;
   const t = await openTestRuntime(runtimeOptions);
   const credentials = new CredentialStore(t.rt.dataSource, t.schema, credentialOptions);
   const manage = await credentials.create({ name: 'manager', capabilities: capabilitiesFor('manage') });
   const read = await credentials.create({ name: 'reader', capabilities: capabilitiesFor('read') });
   const acting = await credentials.create({ name: 'user42', capabilities: capabilitiesFor('manage'), userId: 42 });
   const app = await buildServer({ runtime: t.rt, credentials, ...serverOptions });
+  prepare?.(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

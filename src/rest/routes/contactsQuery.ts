@@ -31,7 +31,7 @@ export function registerContactsQuery(app: FastifyInstance, deps: RestDeps): voi
   app.get<QueryRoute>(
     '/subscribers',
     {
-      preHandler: requireCapability(deps, 'fcrm_read_contacts'),
+      onRequest: requireCapability(deps, 'fcrm_read_contacts'),
       schema: {
         summary: 'Contacts, filtered by their tracked events',
         tags: ['contacts'],

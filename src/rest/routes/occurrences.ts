@@ -13,7 +13,7 @@ export function registerOccurrences(app: FastifyInstance, deps: RestDeps): void 
   app.get<OccurrencesRoute>(
     '/subscribers/:id(^\\d+)/tracking-events/:eventId(^\\d+)/occurrences',
     {
-      preHandler: requireCapability(deps, 'fcrm_read_contacts'),
+      onRequest: requireCapability(deps, 'fcrm_read_contacts'),
       schema: {
         summary: "An event's history: every tracked occurrence, newest first",
         tags: ['events'],

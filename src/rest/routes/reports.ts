@@ -15,7 +15,7 @@ export function registerReports(app: FastifyInstance, deps: RestDeps): void {
   app.get<{ Querystring: { option_key?: unknown; search?: unknown; limit?: unknown } }>(
     '/reports/ajax-options',
     {
-      preHandler: requireCapability(deps, 'fcrm_read_contacts'),
+      onRequest: requireCapability(deps, 'fcrm_read_contacts'),
       schema: {
         summary: 'Options for filter screens: the distinct tracked event keys',
         tags: ['events'],

@@ -21,7 +21,7 @@ export function registerSubscribers(app: FastifyInstance, deps: RestDeps): void 
   app.post(
     '/subscribers',
     {
-      preHandler: manage,
+      onRequest: manage,
       schema: {
         summary: 'Create a contact, or update the one with this e-mail',
         tags: ['contacts'],
@@ -57,7 +57,7 @@ export function registerSubscribers(app: FastifyInstance, deps: RestDeps): void 
   app.get<IdRoute>(
     '/subscribers/:id(^\\d+)',
     {
-      preHandler: read,
+      onRequest: read,
       schema: {
         summary: 'One contact',
         tags: ['contacts'],
@@ -79,7 +79,7 @@ export function registerSubscribers(app: FastifyInstance, deps: RestDeps): void 
   app.delete<IdRoute>(
     '/subscribers/:id(^\\d+)',
     {
-      preHandler: manage,
+      onRequest: manage,
       schema: {
         summary: 'Delete a contact and its events',
         tags: ['contacts'],

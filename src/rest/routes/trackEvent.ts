@@ -19,7 +19,7 @@ export function registerTrackEvent(app: FastifyInstance, deps: RestDeps): void {
   app.post(
     '/subscribers/track-event',
     {
-      preHandler: requireCapability(deps, 'fcrm_manage_contacts'),
+      onRequest: requireCapability(deps, 'fcrm_manage_contacts'),
       schema: {
         summary: 'Track an event for a contact',
         description:

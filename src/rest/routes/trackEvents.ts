@@ -20,9 +20,9 @@ export function registerTrackEvents(app: FastifyInstance, deps: RestDeps): void 
   app.post(
     '/subscribers/track-events',
     {
-      // Before the body is read: a place among the batches processed at once (503 when none is free).
-      onRequest: batchAdmission(deps.batches),
-      preHandler: requireCapability(deps, 'fcrm_manage_contacts'),
+      // Before the body is read: the credential, then a place among the batches processed at once
+      // (503 when none is free), so a request that is refused never holds a place.
+      onRequest: [requireCapability(deps, 'fcrm_manage_contacts'), batchAdmission(deps.batches)],
       bodyLimit: BATCH_BODY_LIMIT,
       // The schema documents the body; the handler checks it, so a wrong shape is FluentCRM's 422 and
       // Ajv's type coercion never turns a lone object into a one-item array.

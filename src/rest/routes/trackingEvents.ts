@@ -11,7 +11,7 @@ export function registerTrackingEvents(app: FastifyInstance, deps: RestDeps): vo
   app.get<{ Params: { id: string }; Querystring: { page?: string; per_page?: string } }>(
     '/subscribers/:id(^\\d+)/tracking-events',
     {
-      preHandler: requireCapability(deps, 'fcrm_read_contacts'),
+      onRequest: requireCapability(deps, 'fcrm_read_contacts'),
       schema: {
         summary: "A contact's tracked events",
         tags: ['events'],
