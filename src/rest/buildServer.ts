@@ -75,12 +75,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DatabaseUnavailableError) {
-      request.log.warn({ err: { type: error.name, message: error.message } }, 'database unavailable');
+      request.log.warn({ error: { type: error.name, message: error.message } }, 'database unavailable');
       return reply.code(503).header('retry-after', '1').send({ message: error.message, error_code: error.code });
     }
     const mapped = clientError(error, bodyLimitOf(request, options.bodyLimit ?? BODY_LIMIT));
     if (mapped) return reply.code(mapped.data.status).send(mapped);
-    request.log.error({ err: { type: error.name, message: error.message, code: error.code } }, 'request failed');
+    // Not under `err`: pino's error serializer would turn this object into type "Object" with a stack field.
+    request.log.error({ error: { type: error.name, message: error.message, code: error.code } }, 'request failed');
     return reply
       .code(500)
       .send(wpError('internal_server_error', 'The server could not complete the request. The error has been logged.', 500));
