@@ -22,7 +22,8 @@ export const LEAK = new RegExp(
     String.raw`\bat .*\(.*:\d+:\d+\)`,
   ].join('|'),
 );
-export const TRACK_CODES = ['invalid_data', 'subscriber_not_found', 'value_too_long'];
+// idempotency_key_mismatch: a generated key reused with another event (the generators now store often).
+export const TRACK_CODES = ['invalid_data', 'subscriber_not_found', 'value_too_long', 'idempotency_key_mismatch'];
 /** What a client error may be answered with; never a 500. */
 export const CLIENT_STATUSES = [400, 413, 415, 422];
 
