@@ -105,12 +105,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const unavailable = unavailableAnswer(error, request.method);
     if (unavailable) {
-      request.log.warn({ err: { type: error.name, message: error.message, code: error.code } }, unavailable.kind);
+      request.log.warn({ error: { type: error.name, message: error.message, code: error.code } }, unavailable.kind);
       return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(unavailable.body);
     }
     const mapped = clientError(error, bodyLimitOf(request, serverBodyLimit));
     if (mapped) return reply.code(mapped.data.status).send(mapped);
-    request.log.error({ err: { type: error.name, message: error.message, code: error.code } }, 'request failed');
+    // Not under `err`: pino's error serializer would turn this object into type "Object" with a stack field.
+    request.log.error({ error: { type: error.name, message: error.message, code: error.code } }, 'request failed');
     return reply
       .code(500)
       .send(wpError('internal_server_error', 'The server could not complete the request. The error has been logged.', 500));

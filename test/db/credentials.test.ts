@@ -177,16 +177,19 @@ describe('CredentialStore', () => {
   test('a verification that finishes after a revoke does not refill the cache', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let reachedHashCheck!: () => void;
+    const atHashCheck = new Promise<void>((resolve) => (reachedHashCheck = resolve));
     const credentials = store({
       verifyHash: async (password, encoded) => {
         hashChecks += 1;
+        reachedHashCheck();
         await gate;
         return verifyPassword(password, encoded);
       },
     });
     const { password } = await credentials.create({ name: 'app', capabilities: ['fcrm_read_contacts'] });
     const racing = credentials.verify('app', password);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // let it read the row and reach the hash check
+    await atHashCheck; // it has read the row and waits in the hash check
     await credentials.revoke('app');
     release();
     await racing; // started before the revoke: may still succeed…

@@ -1,3 +1,4 @@
+import { failOnCountedPages } from '../helpers/countedPages';
 import { createContact } from '../helpers/fixtures';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 
@@ -13,6 +14,8 @@ describe('event totals and ranks behind the tracking-events pages', () => {
   });
   afterAll(() => t.close());
   beforeEach(() => t.reset());
+  // Every page here comes from the ranks, except in the test that edits them by hand.
+  const countedPages = failOnCountedPages();
 
   const api = () => t.rt.api('event_tracker');
 
@@ -158,6 +161,7 @@ describe('event totals and ranks behind the tracking-events pages', () => {
     await trackDistinct(contact.id, 1, 10);
     await t.sql('DELETE FROM {schema}.fc_event_ranks WHERE subscriber_id = $1 AND seq = 9', [contact.id]);
     await expectPagesMatchReference(contact.id, 3);
+    expect(countedPages.take()).toBeGreaterThan(0); // it did answer by counting (and the watch sees it)
   });
 
   /** Undoes the newest migrations, down to and including `name` (each later one's down() runs too). */

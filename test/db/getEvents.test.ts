@@ -1,4 +1,5 @@
 import { FcrmError } from '../../src';
+import { failOnCountedPages } from '../helpers/countedPages';
 import { createContact, createContactWithEvents } from '../helpers/fixtures';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 
@@ -9,6 +10,7 @@ describe("api('event_tracker').getEvents", () => {
   });
   afterAll(() => t.close());
   beforeEach(() => t.reset());
+  failOnCountedPages(); // every page from the ranks, never the count + OFFSET fallback
 
   const contactWithEvents = (n: number) => createContactWithEvents(t.rt, n);
 

@@ -38,7 +38,8 @@ describe('start-up migrations', () => {
         [schema],
       );
       expect(fks).toEqual([{ confdeltype: 'c' }]); // c = ON DELETE CASCADE
-      expect(rt.database).toEqual({ kind: 'postgres', url: expect.stringContaining('127.0.0.1') as unknown as string, schema });
+      // The suite's own server, whichever host DATABASE_URL names.
+      expect(rt.database).toEqual({ kind: 'postgres', url: expect.stringContaining(`@${new URL(testDatabaseUrl()).host}/`) as unknown as string, schema });
     } finally {
       await rt.close();
       await rt.close(); // idempotent

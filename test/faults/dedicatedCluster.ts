@@ -1,13 +1,14 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findPostgresBinaries } from './postgresBinaries';
 
 /**
  * A throw-away PostgreSQL cluster of the machine's own binaries, for tests that stop and restart the
- * server (never the shared one). Needs the Debian postgresql package; `available()` says whether it
- * is there. Run as root, the cluster runs as the `postgres` user, as initdb refuses root.
+ * server (never the shared one). Needs the PostgreSQL server tools (initdb, pg_ctl); `binaries()`
+ * says where they are. Run as root, the cluster runs as the `postgres` user, as initdb refuses root.
  */
 export class DedicatedCluster {
   readonly url: string;
@@ -19,17 +20,19 @@ export class DedicatedCluster {
     this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   }
 
+  /** The machine's server tools (see findPostgresBinaries), or null. */
   static binaries(): string | null {
-    const root = '/usr/lib/postgresql';
-    if (!existsSync(root)) return null;
-    const version = readdirSync(root).sort().pop();
-    const bin = version ? join(root, version, 'bin') : '';
-    return bin && existsSync(join(bin, 'pg_ctl')) ? bin : null;
+    return findPostgresBinaries();
   }
 
   static async start(): Promise<DedicatedCluster> {
     const bin = DedicatedCluster.binaries();
-    if (!bin) throw new Error('no PostgreSQL binaries under /usr/lib/postgresql');
+    if (!bin) {
+      throw new Error(
+        'No PostgreSQL server tools (initdb, pg_ctl) found through FCRM_PG_BINDIR, `pg_config --bindir`, PATH or /usr/lib/postgresql/<version>/bin. ' +
+          'Install the PostgreSQL server package, point FCRM_PG_BINDIR at its bin folder, or set FCRM_TEST_SKIP_RESTART=1 to skip the restart test.',
+      );
+    }
     const dir = mkdtempSync(join(tmpdir(), 'fcrm-cluster-'));
     chmodSync(dir, 0o777);
     const cluster = new DedicatedCluster(bin, join(dir, 'data'), await freePort());
@@ -39,15 +42,24 @@ export class DedicatedCluster {
   }
 
   /**
-   * Stops (fast: open connections are cut) and starts again, as an operator's restart does. Runs
-   * asynchronously so the test's own load keeps flowing while the server is down.
+   * Stops (fast: open connections are cut), as the first half of an operator's restart, and waits
+   * until it is down. Asynchronous, so the test's own load keeps flowing meanwhile.
    */
-  async restart(): Promise<void> {
-    const [command, args] = this.command('pg_ctl', this.pgCtlArgs('restart', ['-m', 'fast']));
-    // stdio ignored: the restarted server would inherit a pipe and keep it open after pg_ctl exits.
+  async stopServer(): Promise<void> {
+    await this.pgCtlAsync('stop', ['-m', 'fast']);
+  }
+
+  /** Starts a stopped cluster and waits until it accepts connections. */
+  async startServer(): Promise<void> {
+    await this.pgCtlAsync('start');
+  }
+
+  private async pgCtlAsync(action: string, extra: string[] = []): Promise<void> {
+    const [command, args] = this.command('pg_ctl', this.pgCtlArgs(action, extra));
+    // stdio ignored: the (re)started server would inherit a pipe and keep it open after pg_ctl exits.
     const child = spawn(command, args, { cwd: '/tmp', stdio: 'ignore' });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    if (code !== 0) throw new Error(`pg_ctl restart exited with ${code}`);
+    if (code !== 0) throw new Error(`pg_ctl ${action} exited with ${code}`);
   }
 
   destroy(): void {

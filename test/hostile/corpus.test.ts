@@ -25,8 +25,23 @@ describe(`hostile input corpus (${corpus.length} named inputs × 3 entrances)`, 
   });
   afterAll(() => s.close());
 
-  test('the corpus holds at least 200 named inputs', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(200);
+  // The README states these numbers (Reliability → Hostile input); a change to the corpus changes both.
+  test('the corpus holds the 312 named inputs the README counts: 125 stored, 187 rejected, per group as listed', () => {
+    expect(corpus.length).toBe(312);
+    expect(corpus.filter((c) => 'ok' in c.expect).length).toBe(125);
+    expect(corpus.filter((c) => !('ok' in c.expect)).length).toBe(187);
+    const perGroup = Object.fromEntries(groups.map((g) => [g, corpus.filter((c) => c.group === g).length]));
+    expect(perGroup).toEqual({
+      'wrong types': 117,
+      'top level': 7,
+      'prototype keys': 10,
+      'NUL and surrogates': 56,
+      sizes: 15,
+      nesting: 13,
+      'SQL text': 30,
+      'HTML text': 24,
+      'e-mails and ids': 40,
+    });
   });
 
   /** Asserts an API or hook outcome against the case's expectation, and that a rejection stored nothing. */

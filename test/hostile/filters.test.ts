@@ -86,6 +86,11 @@ describe(`hostile filter JSON (${FILTER_CORPUS.length} inputs)`, () => {
     expect(JSON.stringify(response.body)).not.toMatch(LEAK);
   });
 
+  test('the corpus holds the 49 filter texts the README counts, 44 of them also over REST', () => {
+    expect(FILTER_CORPUS.length).toBe(49);
+    expect(FILTER_CORPUS.filter(([, , viaRest]) => viaRest).length).toBe(44);
+  });
+
   test('the server still answers a valid filter', async () => {
     const query = new URLSearchParams({ filter_type: 'advanced', advanced_filters: keyItem({}) });
     const response = await s.call(`/subscribers?${query}`, { as: 'read' });

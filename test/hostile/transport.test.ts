@@ -59,6 +59,10 @@ describe(`hostile HTTP requests to track-event (${TRANSPORT_CORPUS.length} input
   });
   afterAll(() => s.close());
 
+  test('the corpus holds the 31 requests the README counts', () => {
+    expect(TRANSPORT_CORPUS.length).toBe(31);
+  });
+
   test.each(TRANSPORT_CORPUS.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const before = await counts(s);
     let answer;

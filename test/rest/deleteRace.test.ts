@@ -9,7 +9,7 @@ import { json, openTestServer, type TestServer } from '../helpers/testServer';
 describe('DELETE /subscribers/{id} racing track-events batches for that contact', () => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await openTestServer();
+    s = await openTestServer({ maxConcurrentBatches: 4 });
   });
   afterAll(() => s.close());
 

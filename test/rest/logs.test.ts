@@ -42,3 +42,42 @@ test('logs hold method and path only: no credential, body or query string, not e
     await t.close();
   }
 });
+
+// "A 500 answers a generic message": a route that fails with an internal error (a message holding a
+// path, a stack with file names) answers the generic WordPress error, and the log keeps type and message.
+test('an internal error answers 500 with the generic message only; the log line holds its type and message, no stack', async () => {
+  const t: TestRuntime = await openTestRuntime();
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const credentials = new CredentialStore(t.rt.dataSource, t.schema);
+  const app = await buildServer({ runtime: t.rt, credentials, loggerInstance: createServerLogger('info', sink) });
+  const internal = `ENOENT: open '${__dirname}/secret-file.ts' (internal-detail-31)`;
+  // A fault in a route, registered before listen as any route is.
+  app.get('/wp-json/fluent-crm/v2/test-fault', async () => {
+    throw new TypeError(internal);
+  });
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const response = await fetch(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/wp-json/fluent-crm/v2/test-fault`);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({
+      code: 'internal_server_error',
+      message: 'The server could not complete the request. The error has been logged.',
+      data: { status: 500 },
+    });
+    const failures = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'request failed');
+    expect(failures).toHaveLength(1);
+    expect(failures[0].error).toEqual({ type: 'TypeError', message: internal });
+    expect(lines.join('')).not.toMatch(/\s+at .*:\d+:\d+/); // no stack frame anywhere in the log
+  } finally {
+    await app.close();
+    await credentials.idle();
+    await t.close();
+  }
+});

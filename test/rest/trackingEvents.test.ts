@@ -1,3 +1,4 @@
+import { failOnCountedPages } from '../helpers/countedPages';
 import { createContactWithEvents } from '../helpers/fixtures';
 import { openTestServer, type TestServer } from '../helpers/testServer';
 
@@ -8,6 +9,7 @@ describe('GET /subscribers/{id}/tracking-events', () => {
   });
   afterAll(() => s.close());
   beforeEach(() => s.reset());
+  failOnCountedPages(); // every page from the ranks, never the count + OFFSET fallback
 
   const contactWithEvents = (n: number) => createContactWithEvents(s.rt, n, { provider: 'woocommerce' });
 

@@ -1,6 +1,6 @@
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embeddedPostgres';
 import { databaseAnswers } from '../../src/db/databaseAnswers';
-import { LOCAL_POSTGRES_URL } from './testDatabase';
+import { chooseTestDatabase, LOCAL_POSTGRES_URL } from './testDatabase';
 
 declare global {
   // Handed from globalSetup to globalTeardown (same process).
@@ -8,20 +8,21 @@ declare global {
 }
 
 /**
- * Picks the database the whole suite uses: DATABASE_URL when set, else the local server when it
- * answers, else an embedded PGlite started here (PGlite cannot load inside a Jest test file). Test
- * files get isolated schemas in it. FCRM_TEST_DB=embedded forces the embedded database.
+ * Picks the database the whole suite uses (see chooseTestDatabase: DATABASE_URL, else the local
+ * server, else an embedded PGlite started here, which PGlite cannot do inside a Jest test file; on CI
+ * only when FCRM_TEST_DB=embedded asks for it). Test files get isolated schemas in it.
  */
 export default async function globalSetup(): Promise<void> {
-  const forced = process.env.FCRM_TEST_DB === 'embedded';
-  let url = forced ? undefined : process.env.DATABASE_URL || undefined;
-  if (!url && !forced && (await databaseAnswers(LOCAL_POSTGRES_URL))) url = LOCAL_POSTGRES_URL;
-  if (!url) {
+  const choice = await chooseTestDatabase(process.env, () => databaseAnswers(LOCAL_POSTGRES_URL));
+  let url: string;
+  if (choice.kind === 'embedded') {
     const embedded = await startEmbeddedPostgres({ dataDir: 'memory://', inMemory: true, maxConnections: 64 });
     globalThis.__FCRM_EMBEDDED__ = embedded;
     url = embedded.url;
+  } else {
+    url = choice.url;
   }
   process.env.FCRM_TEST_DATABASE_URL = url;
-  process.env.FCRM_TEST_DATABASE_KIND = globalThis.__FCRM_EMBEDDED__ ? 'embedded' : 'postgres';
-  console.log(`\n[test database] ${process.env.FCRM_TEST_DATABASE_KIND}: ${url.replace(/:[^:@/]*@/, ':***@')}`);
+  process.env.FCRM_TEST_DATABASE_KIND = choice.kind;
+  console.log(`\n[test database] ${choice.kind}: ${url.replace(/:[^:@/]*@/, ':***@')}`);
 }

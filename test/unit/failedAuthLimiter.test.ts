@@ -1,5 +1,5 @@
 import { clientAddressKey } from '../../src/rest/clientAddressKey';
-import { FailedAuthLimiter, type AttemptReservation, type Reserve } from '../../src/rest/failedAuthLimiter';
+import { DEFAULT_FAILED_AUTH_LIMIT, FailedAuthLimiter, type AttemptReservation, type Reserve } from '../../src/rest/failedAuthLimiter';
 
 /** A clock the test moves. */
 function clock(start = 1_000_000) {
@@ -13,6 +13,19 @@ function reservation(result: Reserve): AttemptReservation {
 }
 
 describe('FailedAuthLimiter', () => {
+  test('the default: 20 failures a minute, then refused until the minute ends (a moved clock, no real wait)', () => {
+    expect(DEFAULT_FAILED_AUTH_LIMIT).toEqual({ max: 20, windowMs: 60_000 });
+    const { time, now } = clock();
+    const limiter = new FailedAuthLimiter(undefined, { now });
+    for (let i = 0; i < 20; i += 1) reservation(limiter.reserve('127.0.0.1'));
+    expect(limiter.reserve('127.0.0.1')).toEqual({ reserved: false, retryAfter: 60 });
+    time.now += 59_999;
+    expect(limiter.blockedFor('127.0.0.1')).toBe(1);
+    time.now += 1;
+    expect(limiter.blockedFor('127.0.0.1')).toBe(0);
+    expect(limiter.reserve('127.0.0.1').reserved).toBe(true);
+  });
+
   test('counts per address within a window, and the window ends when the clock says so', () => {
     const { time, now } = clock();
     const limiter = new FailedAuthLimiter({ max: 2, windowMs: 60_000 }, { now });

@@ -22,7 +22,7 @@ describe('readServerConfig: connection limits and PUBLIC_URL', () => {
     ['MAX_CONNECTIONS', '1e3'],
   ])('%s=%s is refused', (name, value) => {
     expect(() => readServerConfig({ [name]: value })).toThrow(ConfigError);
-    expect(() => readServerConfig({ [name]: value })).toThrow(`${name} must be a whole number above 0; got ${JSON.stringify(value)}`);
+    expect(() => readServerConfig({ [name]: value })).toThrow(`${name} must be a whole number of at least 1; got ${JSON.stringify(value)}`);
   });
 
   test('the headers timeout may not exceed the request timeout', () => {
