@@ -1,3 +1,5 @@
+import type { TrackEventData } from '../src';
+
 /** One event as every contender receives it: the same contact, key, title and value. */
 export interface BenchEvent {
   subscriberId: number;
@@ -32,6 +34,6 @@ export function expectedFor(contacts: number, keys: number, count: number): Expe
 }
 
 /** The data FluentCRM code passes to `fluent_crm/track_event_activity`. */
-export function hookData(event: BenchEvent): Record<string, unknown> {
+export function hookData(event: BenchEvent): TrackEventData {
   return { event_key: event.eventKey, title: event.title, value: event.value, subscriber_id: event.subscriberId };
 }

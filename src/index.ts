@@ -28,6 +28,17 @@ export type { Logger } from './runtime/logger';
 export { consoleLogger, silentLogger } from './runtime/logger';
 export { HOOKS } from '../hooks/hookNames';
 export type { HookRegistry } from '../hooks/registry';
+export type {
+  ActionListener,
+  CheckedHookName,
+  Delivery,
+  FilterListener,
+  FireDoneFlag,
+  HookArgs,
+  HookMap,
+  KnownHookName,
+  LooseHookCallback,
+} from '../hooks/hookMap';
 export { createHookRegistry } from '../hooks/registry';
 export { Subscriber, TrackedEvent, SUBSCRIBER_STATUSES } from '../entities';
 export type { SubscriberStatus } from '../entities';

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { HOOKS, Subscriber, TrackedEvent } from '../../src';
+import { HOOKS, Subscriber, TrackedEvent, type TrackEventData } from '../../src';
 import { sqlRunner } from '../../src/db/preparedStatements';
 import { tableNames } from '../../src/db/tableNames';
 import { EventWriter, type EventWrite } from '../../src/tracking/eventWriter';
@@ -84,7 +84,7 @@ export function makeEvents(ids: readonly number[], keys: number, count: number, 
   return out;
 }
 
-export const hookData = (e: Ev): Record<string, unknown> => ({
+export const hookData = (e: Ev): TrackEventData => ({
   event_key: e.eventKey,
   title: e.title,
   value: e.value,

@@ -15,22 +15,32 @@ import type { Tracker } from '../tracking/tracker';
 import type { InFlight } from '../runtime/inFlight';
 import { subscriberNotFoundMessage } from './notFound';
 
-/** The data a tracking call takes (seed: "Event Data"). Other keys are ignored. */
+/**
+ * The data a tracking call takes (seed: "Event Data"). Typed so a misspelt key in an object literal
+ * is a compile error; the runtime still validates every call (JavaScript callers, casts) and
+ * ignores keys it does not know. The contact is the first non-empty of `subscriber`,
+ * `subscriber_id`, `email`, `user_id` (`0`, `"0"`, `""`, `null` count as empty); none: the current contact.
+ */
 export interface TrackEventData {
+  /** Required: a string or finite number, non-empty after sanitising; cut to 192 characters. */
   event_key: string | number;
+  /** Required, like `event_key`. */
   title: string | number;
+  /** Stored as text: null/missing → '', true → '1', numbers in decimal, objects and arrays as JSON. */
   value?: unknown;
-  provider?: string | null;
-  email?: string;
-  user_id?: string | number;
-  subscriber_id?: string | number;
-  /** An already loaded contact (in-process callers only). */
-  subscriber?: { id: number | string };
-  /** Applied once per contact within the retention window (default 24 h): retries are safe. */
-  idempotency_key?: string;
-  /** When it happened (ISO 8601); default now. Recorded in the event's history. */
-  occurred_at?: string | Date;
-  [key: string]: unknown;
+  /** `custom` when missing; null keeps ''. Cut to 50 characters. */
+  provider?: string | number | null;
+  /** An already loaded contact (in-process callers only; REST bodies may not). */
+  subscriber?: { id: number | string } | null;
+  /** A positive integer or a string of digits. */
+  subscriber_id?: number | string | null;
+  email?: string | null;
+  /** A WordPress user id (matched against the contact's user_id, or via `resolveUserEmail`). */
+  user_id?: number | string | null;
+  /** Applied once per contact within the retention window (default 24 h): retries are safe. 1–191 characters. */
+  idempotency_key?: string | number | null;
+  /** When it happened (ISO 8601 or a Date, 2000-01-01 up to five minutes ahead); default now. Recorded in the event's history. */
+  occurred_at?: string | Date | null;
 }
 
 export interface GetEventsOptions {
@@ -47,8 +57,11 @@ export type BatchResult =
   | { index: number; error_code: ErrorCode; message: string };
 
 export interface EventTrackerApi {
-  /** Resolves to the stored row or rejects with an FcrmError (`code`, `message`). */
-  track(data: TrackEventData | Record<string, unknown>, fireDone?: boolean): Promise<TrackedEventRecord>;
+  /**
+   * Resolves to the stored row or rejects with an FcrmError (`code`, `message`). `data` is checked at
+   * run time too, so data of unknown shape may be passed with a cast (`data as TrackEventData`).
+   */
+  track(data: TrackEventData, fireDone?: boolean): Promise<TrackedEventRecord>;
   /**
    * Up to 1,000 events in one statement; valid items are stored even when others fail. Rejects
    * (FcrmError `invalid_data`) only when `events` is not an array of at most 1,000 items.

@@ -1,4 +1,4 @@
-import type { EventTrackerApi } from '../api/eventTrackerApi';
+import type { EventTrackerApi, TrackEventData } from '../api/eventTrackerApi';
 import { FcrmError, MESSAGES } from '../errors';
 import { toDatabaseId } from '../tracking/contactReference';
 import type { TrackedEventRecord } from '../tracking/eventRecord';
@@ -34,7 +34,7 @@ export async function addEventAction(
     throw new FcrmError('invalid_data', MESSAGES.invalidData);
   }
   const { event_key, title, value, provider } = data;
-  const event: Record<string, unknown> = { event_key, title, value, subscriber_id: id };
+  const event: TrackEventData = { event_key, title, value, subscriber_id: id };
   // A missing provider must stay missing, so the tracker's default ('custom') applies.
   if (Object.prototype.hasOwnProperty.call(data, 'provider')) event.provider = provider;
   return host.api('event_tracker').track(event, fireDone === true);

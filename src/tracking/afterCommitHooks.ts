@@ -1,4 +1,5 @@
 import { HOOKS } from '../../hooks/hookNames';
+import type { Delivery } from '../../hooks/hookMap';
 import type { HookRegistry } from '../../hooks/registry';
 import type { ContactRecord } from '../contacts/contactRecord';
 import { describeError, type Logger } from '../runtime/logger';
@@ -6,16 +7,6 @@ import type { TrackedEventRecord } from './eventRecord';
 
 const SETTLED: Promise<void> = Promise.resolve();
 const nothing = (): void => undefined;
-
-/**
- * Identifies one delivery of a done action (its outbox row). Delivery is at least once, so a
- * listener that must not act twice remembers the ids it has handled.
- */
-export interface Delivery {
-  id: string;
-  /** 1 for the writer's own dispatch; more when the recovery poller delivers it again. */
-  attempt: number;
-}
 
 /**
  * Fires the hooks that follow a committed event: `fluent_crm/event_tracked(event, subscriber)`

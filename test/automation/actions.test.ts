@@ -127,7 +127,7 @@ describe('automations: add event, chains and failures', () => {
       // Fired with a sync doAction (no caller to reject to), a failure is still only reported.
       const other = await createContact(t.rt);
       const otherEvent = await trackFor(t.rt, other.id, 'signup', 'Signed up', false);
-      t.rt.hooks.doAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, otherEvent, other);
+      t.rt.hooks.doAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, otherEvent, other, null);
       await t.rt.drain();
       await new Promise((resolve) => setImmediate(resolve));
       expect(failures).toHaveLength(4);

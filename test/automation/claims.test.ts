@@ -32,8 +32,8 @@ describe('automations: the run-once claim', () => {
     for (const contact of contacts) {
       const event = await trackFor(t.rt, contact.id, 'signup', 'Signed up', false);
       await Promise.all([
-        t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact),
-        t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact),
+        t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact, null),
+        t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact, null),
       ]);
     }
     expect(ran.sort()).toEqual(contacts.map((c) => c.id).sort());
@@ -54,7 +54,7 @@ describe('automations: the run-once claim', () => {
     ]);
     expect(runs).toBe(1);
     await t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact, { id: '987655', attempt: 1 });
-    await t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact); // no delivery id: runs
+    await t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact, null); // no delivery id: runs
     expect(runs).toBe(3);
     expect(await runRows(t, 'every-time')).toHaveLength(3);
   });
@@ -86,8 +86,8 @@ describe('automations: the run-once claim', () => {
     for (const contact of contacts) {
       const event = await trackFor(t.rt, contact.id, 'signup', 'Signed up', false);
       await Promise.all([
-        t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact),
-        second.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact),
+        t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact, null),
+        second.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact, null),
       ]);
     }
     // One run per contact, by whichever process claimed it first.

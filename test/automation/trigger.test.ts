@@ -1,4 +1,4 @@
-import { HOOKS, type AutomationRun } from '../../src';
+import { HOOKS, type AutomationRun, type ContactRecord, type TrackedEventRecord } from '../../src';
 import { createContact } from '../helpers/fixtures';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 import { hasEventKey, runRows, trackFor } from './automationFixtures';
@@ -115,7 +115,7 @@ describe('automations: the event-recorded trigger', () => {
     register({ id: 'stale', event_key: 'signup' }, () => {
       runs += 1;
     });
-    await t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact); // contact.status is still 'subscribed'
+    await t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, contact, null); // contact.status is still 'subscribed'
     expect(runs).toBe(0);
     expect(await runRows(t)).toEqual([]);
   });
@@ -214,8 +214,9 @@ describe('automations: the event-recorded trigger', () => {
     register({ id: 'mismatch', event_key: 'signup' }, () => {
       runs += 1;
     });
-    await t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, b);
-    await t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'not an event', null);
+    await t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, b, null);
+    // A host firing garbage (from JavaScript) gets no run: the types would refuse it, so cast.
+    await t.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'not an event' as unknown as TrackedEventRecord, null as unknown as ContactRecord, null);
     expect(runs).toBe(0);
   });
 });

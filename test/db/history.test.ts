@@ -1,3 +1,4 @@
+import type { TrackEventData } from '../../src';
 import { createContact } from '../helpers/fixtures';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 
@@ -45,7 +46,7 @@ describe('occurred_at and the event history', () => {
     ['a number', 1764115200],
   ])('occurred_at %s is invalid_data, nothing stored', async (_name, occurred_at) => {
     const contact = await createContact(t.rt);
-    await expect(t.rt.api('event_tracker').track({ event_key: 'k', title: 'T', subscriber_id: contact.id, occurred_at })).rejects.toMatchObject({
+    await expect(t.rt.api('event_tracker').track({ event_key: 'k', title: 'T', subscriber_id: contact.id, occurred_at: occurred_at as TrackEventData['occurred_at'] })).rejects.toMatchObject({
       code: 'invalid_data',
       message: expect.stringContaining('occurred_at'),
     });

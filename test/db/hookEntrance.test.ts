@@ -1,4 +1,4 @@
-import { HOOKS } from '../../src';
+import { HOOKS, type TrackEventData } from '../../src';
 import { createContact, SEED_EVENT } from '../helpers/fixtures';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 
@@ -103,7 +103,7 @@ describe('the hook entrance and the after-commit hooks', () => {
       listen(HOOKS.TRACK_EVENT_ACTIVITY_FAILED, 'test/failed', (error: unknown, data: unknown) => failed.push([error, data]));
       const data = { event_key: 'k', title: 'T', email: 'nobody@example.com' };
       t.rt.hooks.doAction(HOOKS.TRACK_EVENT_ACTIVITY, data, true);
-      t.rt.hooks.doAction(HOOKS.TRACK_EVENT_ACTIVITY, { title: 'no key' });
+      t.rt.hooks.doAction(HOOKS.TRACK_EVENT_ACTIVITY, { title: 'no key' } as unknown as TrackEventData); // the runtime validates
       await t.rt.drain();
       await new Promise((resolve) => setImmediate(resolve));
       expect(failed).toHaveLength(2);

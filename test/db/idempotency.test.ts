@@ -1,4 +1,4 @@
-import { HOOKS } from '../../src';
+import { HOOKS, type TrackEventData } from '../../src';
 import { sqlRunner } from '../../src/db/preparedStatements';
 import { tableNames } from '../../src/db/tableNames';
 import { OutboxStore } from '../../src/outbox/outboxStore';
@@ -177,7 +177,7 @@ describe('idempotency keys', () => {
     ['whitespace only', '   '],
   ])('an idempotency_key that is %s is invalid_data, nothing stored', async (_name, idempotency_key) => {
     const contact = await createContact(t.rt);
-    await expect(t.rt.api('event_tracker').track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key })).rejects.toMatchObject({
+    await expect(t.rt.api('event_tracker').track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: idempotency_key as TrackEventData['idempotency_key'] })).rejects.toMatchObject({
       code: 'invalid_data',
       message: expect.stringContaining('idempotency_key'),
     });

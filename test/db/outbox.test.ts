@@ -22,7 +22,9 @@ type Delivered = { id: string; attempt: number; title: string; process: string }
 /** A runtime whose done listener is registered before its poller's first pass. */
 async function deliveringRuntime(schema: string, name: string, delivered: Delivered[]): Promise<EventTrackingRuntime> {
   const hooks = createHookRegistry();
-  hooks.addAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'test/outbox', (event: { title: string }, _subscriber: unknown, delivery: { id: string; attempt: number }) => {
+  hooks.addAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'test/outbox', (event, _subscriber, delivery) => {
+    // null only when a host fires the done action itself; the runtime always passes its delivery.
+    if (delivery === null) throw new Error('the runtime fired a done action without a delivery');
     delivered.push({ id: delivery.id, attempt: delivery.attempt, title: event.title, process: name });
   });
   return createEventTracking({

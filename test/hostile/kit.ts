@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { FcrmError, HOOKS } from '../../src';
+import { FcrmError, HOOKS, type TrackEventData } from '../../src';
 import type { TestServer } from '../helpers/testServer';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -85,7 +85,7 @@ export async function viaHook(s: TestServer, data: unknown): Promise<Outcome> {
   s.rt.hooks.addAction(HOOKS.EVENT_TRACKED, ns, (event: { id: number }) => tracked.push(event));
   try {
     try {
-      await s.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY, data, true);
+      await s.rt.hooks.doActionAsync(HOOKS.TRACK_EVENT_ACTIVITY, data as TrackEventData, true);
     } catch (error) {
       return { untyped: { thrownByDoActionAsync: error } };
     }

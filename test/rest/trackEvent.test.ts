@@ -111,7 +111,7 @@ describe('POST /subscribers/track-event', () => {
   test('the done action fires for REST-tracked events', async () => {
     const contact = await createContact(s.rt);
     const done: Array<[{ event_key: string; counter: number }, { email: string }]> = [];
-    s.rt.hooks.addAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'test/rest', (event: never, subscriber: never) => {
+    s.rt.hooks.addAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'test/rest', (event, subscriber) => {
       done.push([event, subscriber]);
     });
     try {

@@ -1,10 +1,14 @@
 import {
   createHookRegistry,
-  EVENT_TRACKED,
   HOOKS,
   TRACK_EVENT_ACTIVITY,
   type HookRegistry,
 } from '../../hooks';
+
+// The registry's mechanics are exercised on loose (non-fluent_crm/) names, whose arguments may have
+// any shape; the fluent_crm/ names are typed by HookMap (test/types/hooks.types.ts).
+const PLUGIN_ACTION = 'my_plugin/track_event_activity';
+const PLUGIN_EVENT = 'my_plugin/event_tracked';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,43 +43,43 @@ describe('actions', () => {
   it('runs a callback registered under a PHP-style name with the arguments', () => {
     const calls: Array<[number, number]> = [];
     // Typed parameters need no cast.
-    hooks.addAction(TRACK_EVENT_ACTIVITY, 'test', (event: { id: number }, subscriber: { id: number }) => {
+    hooks.addAction(PLUGIN_ACTION, 'test', (event: { id: number }, subscriber: { id: number }) => {
       calls.push([event.id, subscriber.id]);
     });
 
-    hooks.doAction(TRACK_EVENT_ACTIVITY, { id: 1 }, { id: 2 });
+    hooks.doAction(PLUGIN_ACTION, { id: 1 }, { id: 2 });
 
     expect(calls).toEqual([[1, 2]]);
   });
 
   it('reports hasAction, didAction, removeAction and removeAllActions', () => {
-    expect(hooks.hasAction(EVENT_TRACKED)).toBe(false);
-    expect(hooks.didAction(EVENT_TRACKED)).toBe(0);
+    expect(hooks.hasAction(PLUGIN_EVENT)).toBe(false);
+    expect(hooks.didAction(PLUGIN_EVENT)).toBe(0);
 
-    hooks.doAction(EVENT_TRACKED);
-    expect(hooks.didAction(EVENT_TRACKED)).toBe(1);
+    hooks.doAction(PLUGIN_EVENT);
+    expect(hooks.didAction(PLUGIN_EVENT)).toBe(1);
     // Running a hook does not make it "have" an action (upstream would say true here).
-    expect(hooks.hasAction(EVENT_TRACKED)).toBe(false);
+    expect(hooks.hasAction(PLUGIN_EVENT)).toBe(false);
 
-    hooks.addAction(EVENT_TRACKED, 'vendor/plugin', () => undefined);
-    hooks.addAction(EVENT_TRACKED, 'vendor/plugin', () => undefined, 5);
-    hooks.addAction(EVENT_TRACKED, 'other', () => undefined);
-    expect(hooks.hasAction(EVENT_TRACKED)).toBe(true);
-    expect(hooks.hasAction(EVENT_TRACKED, 'vendor/plugin')).toBe(true);
-    expect(hooks.hasAction(EVENT_TRACKED, 'missing')).toBe(false);
+    hooks.addAction(PLUGIN_EVENT, 'vendor/plugin', () => undefined);
+    hooks.addAction(PLUGIN_EVENT, 'vendor/plugin', () => undefined, 5);
+    hooks.addAction(PLUGIN_EVENT, 'other', () => undefined);
+    expect(hooks.hasAction(PLUGIN_EVENT)).toBe(true);
+    expect(hooks.hasAction(PLUGIN_EVENT, 'vendor/plugin')).toBe(true);
+    expect(hooks.hasAction(PLUGIN_EVENT, 'missing')).toBe(false);
 
-    expect(hooks.removeAction(EVENT_TRACKED, 'vendor/plugin')).toBe(2);
-    expect(hooks.hasAction(EVENT_TRACKED, 'vendor/plugin')).toBe(false);
-    expect(hooks.removeAction(EVENT_TRACKED, 'vendor/plugin')).toBe(0);
+    expect(hooks.removeAction(PLUGIN_EVENT, 'vendor/plugin')).toBe(2);
+    expect(hooks.hasAction(PLUGIN_EVENT, 'vendor/plugin')).toBe(false);
+    expect(hooks.removeAction(PLUGIN_EVENT, 'vendor/plugin')).toBe(0);
     expect(hooks.removeAction('never/registered', 'ns')).toBe(0);
 
-    hooks.addAction(EVENT_TRACKED, 'third', () => undefined);
-    expect(hooks.removeAllActions(EVENT_TRACKED)).toBe(2);
-    expect(hooks.hasAction(EVENT_TRACKED)).toBe(false);
+    hooks.addAction(PLUGIN_EVENT, 'third', () => undefined);
+    expect(hooks.removeAllActions(PLUGIN_EVENT)).toBe(2);
+    expect(hooks.hasAction(PLUGIN_EVENT)).toBe(false);
     expect(hooks.removeAllActions('never/registered')).toBe(0);
 
-    hooks.doAction(EVENT_TRACKED);
-    expect(hooks.didAction(EVENT_TRACKED)).toBe(2);
+    hooks.doAction(PLUGIN_EVENT);
+    expect(hooks.didAction(PLUGIN_EVENT)).toBe(2);
   });
 
   it('reports the PHP-style name from currentAction and doingAction inside a callback', () => {
@@ -180,15 +184,15 @@ describe('actions', () => {
 
 describe('filters', () => {
   it('applyFilters chains the value through callbacks by priority', () => {
-    hooks.addFilter('fluent_crm/filter', 'test', (value: string, suffix: string) => `${value}-late${suffix}`, 20);
-    hooks.addFilter('fluent_crm/filter', 'test', (value: string, suffix: string) => `${value}-early${suffix}`, 5);
-    hooks.addFilter('fluent_crm/filter', 'test', (value: string) => `${value}-default`);
+    hooks.addFilter('my_plugin/filter', 'test', (value: string, suffix: string) => `${value}-late${suffix}`, 20);
+    hooks.addFilter('my_plugin/filter', 'test', (value: string, suffix: string) => `${value}-early${suffix}`, 5);
+    hooks.addFilter('my_plugin/filter', 'test', (value: string) => `${value}-default`);
 
-    const result: string = hooks.applyFilters('fluent_crm/filter', 'start', '!');
+    const result: string = hooks.applyFilters('my_plugin/filter', 'start', '!');
 
     expect(result).toBe('start-early!-default-late!');
-    expect(hooks.didFilter('fluent_crm/filter')).toBe(1);
-    expect(hooks.hasFilter('fluent_crm/filter', 'test')).toBe(true);
+    expect(hooks.didFilter('my_plugin/filter')).toBe(1);
+    expect(hooks.hasFilter('my_plugin/filter', 'test')).toBe(true);
     expect(hooks.applyFilters('no/filters', 42)).toBe(42);
   });
 
@@ -208,19 +212,19 @@ describe('filters', () => {
 
   it('supports the filter bookkeeping functions with PHP-style names', () => {
     const seen: unknown[] = [];
-    hooks.addFilter('fluent_crm/f', 'a/b', (value: number) => {
-      seen.push(hooks.currentFilter(), hooks.doingFilter('fluent_crm/f'), hooks.currentAction());
+    hooks.addFilter('my_plugin/f', 'a/b', (value: number) => {
+      seen.push(hooks.currentFilter(), hooks.doingFilter('my_plugin/f'), hooks.currentAction());
       return value;
     });
-    hooks.applyFilters('fluent_crm/f', 1);
-    expect(seen).toEqual(['fluent_crm/f', true, null]);
+    hooks.applyFilters('my_plugin/f', 1);
+    expect(seen).toEqual(['my_plugin/f', true, null]);
     expect(hooks.currentFilter()).toBeNull();
     expect(hooks.doingFilter()).toBe(false);
 
-    hooks.addFilter('fluent_crm/f', 'c', (value: number) => value);
-    expect(hooks.removeFilter('fluent_crm/f', 'a/b')).toBe(1);
-    expect(hooks.removeAllFilters('fluent_crm/f')).toBe(1);
-    expect(hooks.hasFilter('fluent_crm/f')).toBe(false);
+    hooks.addFilter('my_plugin/f', 'c', (value: number) => value);
+    expect(hooks.removeFilter('my_plugin/f', 'a/b')).toBe(1);
+    expect(hooks.removeAllFilters('my_plugin/f')).toBe(1);
+    expect(hooks.hasFilter('my_plugin/f')).toBe(false);
   });
 });
 
@@ -230,35 +234,35 @@ describe('doActionIsolated', () => {
     const syncError = new Error('sync failure');
     const asyncError = new Error('async failure');
     const seen: unknown[] = [];
-    hooks.addAction(EVENT_TRACKED, 'test', (event: { id: number }) => {
+    hooks.addAction(PLUGIN_EVENT, 'test', (event: { id: number }) => {
       ran.push(`first:${event.id}`);
-      seen.push(hooks.currentAction(), hooks.didAction(EVENT_TRACKED));
+      seen.push(hooks.currentAction(), hooks.didAction(PLUGIN_EVENT));
     });
-    hooks.addAction(EVENT_TRACKED, 'test', () => {
+    hooks.addAction(PLUGIN_EVENT, 'test', () => {
       ran.push('second');
       throw syncError;
     });
-    hooks.addAction(EVENT_TRACKED, 'test', async () => {
+    hooks.addAction(PLUGIN_EVENT, 'test', async () => {
       ran.push('third');
       await delay(5);
       throw asyncError;
     });
-    hooks.addAction(EVENT_TRACKED, 'test', async () => {
+    hooks.addAction(PLUGIN_EVENT, 'test', async () => {
       await delay(10);
       ran.push('fourth:done');
     });
     const onError = jest.fn();
 
-    const result = hooks.doActionIsolated(EVENT_TRACKED, onError, { id: 7 });
+    const result = hooks.doActionIsolated(PLUGIN_EVENT, onError, { id: 7 });
 
     await expect(result).resolves.toBeUndefined();
     expect(ran).toEqual(['first:7', 'second', 'third', 'fourth:done']);
     expect(onError.mock.calls).toEqual([
-      [syncError, EVENT_TRACKED],
-      [asyncError, EVENT_TRACKED],
+      [syncError, PLUGIN_EVENT],
+      [asyncError, PLUGIN_EVENT],
     ]);
-    expect(seen).toEqual([EVENT_TRACKED, 1]);
-    expect(hooks.didAction(EVENT_TRACKED)).toBe(1);
+    expect(seen).toEqual([PLUGIN_EVENT, 1]);
+    expect(hooks.didAction(PLUGIN_EVENT)).toBe(1);
     expect(hooks.doingAction()).toBe(false);
   });
 
