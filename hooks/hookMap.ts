@@ -47,8 +47,8 @@ export type KnownHookName = keyof HookMap & string;
 
 /**
  * What a hook-name parameter accepts for the name `N`: a HookMap key, or any string outside the
- * `fluent_crm/` namespace (loose hooks). A misspelt `fluent_crm/` name does not match, and the
- * compiler lists the known names in its message.
+ * `fluent_crm/` namespace (loose hooks). A misspelt `fluent_crm/` name does not match (the compiler
+ * says it is not assignable to `KnownHookName`).
  */
 export type CheckedHookName<N extends string> = N extends KnownHookName
   ? N

@@ -1,5 +1,16 @@
 export { createHookRegistry } from './registry';
 export type { HookCallback, HookRegistry, ListenerErrorHandler } from './types';
+export type {
+  ActionListener,
+  CheckedHookName,
+  Delivery,
+  FilterListener,
+  FireDoneFlag,
+  HookArgs,
+  HookMap,
+  KnownHookName,
+  LooseHookCallback,
+} from './hookMap';
 export { encodeHookName, decodeHookName } from './hookNameCodec';
 export {
   HOOKS,

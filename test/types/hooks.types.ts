@@ -5,6 +5,7 @@
  */
 import type { ContactRecord, Delivery, EventTrackingRuntime, HookRegistry, TrackedEventRecord } from 'fcrm-event-tracking';
 import { HOOKS } from 'fcrm-event-tracking';
+import type { HookName, KnownHookName } from '../../hooks';
 
 declare const rt: EventTrackingRuntime;
 declare const hooks: HookRegistry;
@@ -12,6 +13,9 @@ declare const hooks: HookRegistry;
 /** Fails to compile unless A and B are the same type. */
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assertType = <T extends true>(_proof?: T): void => undefined;
+
+// HOOKS and HookMap name the same fluent_crm/ hooks: a new hook constant needs its argument tuple.
+assertType<Equals<HookName, Extract<KnownHookName, `fluent_crm/${string}`>>>();
 
 // The README's snippet: parameters inferred from HookMap.
 rt.hooks.addAction('fluent_crm/track_event_activity_done', 'my-plugin/automation', (event, subscriber, delivery) => {
