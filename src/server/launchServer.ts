@@ -37,8 +37,15 @@ export interface LaunchExtras {
 export async function launchServer(config: ServerConfig, extras: LaunchExtras = {}): Promise<RunningServer> {
   const serverLogger = createServerLogger(config.logLevel);
   const logger = extras.logger ?? serverLogger;
+  // Done actions that earlier processes left undelivered wait for the plugins: delivered before
+  // their listeners exist, they would be marked delivered having reached nobody.
+  let pluginsLoaded!: (loaded: boolean) => void;
+  const startAfter = new Promise<void>((resolve, reject) => {
+    pluginsLoaded = (loaded) => (loaded ? resolve() : reject(new Error('start-up failed')));
+  });
   const runtime = await createEventTracking({
     ...extras.runtimeOptions,
+    outbox: { ...extras.runtimeOptions?.outbox, startAfter },
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     schema: config.schema,
@@ -52,6 +59,7 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
     const administrator = await credentials.ensureAdministrator();
     const pluginConfig: ServerConfig = { ...config, databaseUrl: config.databaseUrl === undefined ? undefined : withoutPassword(config.databaseUrl) };
     await loadPlugins(extras.plugins ?? config.plugins, runtime, { logger, config: Object.freeze(pluginConfig) });
+    pluginsLoaded(true);
     const app = await buildServer({
       runtime,
       credentials,
@@ -84,6 +92,7 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
       },
     };
   } catch (error) {
+    pluginsLoaded(false);
     await runtime.close();
     throw error;
   }
