@@ -103,9 +103,13 @@ describe('FCRM_PLUGINS under npm start', () => {
     // The first plugin loads; the bad one stops start-up, after which the runtime is closed and the process ends on its own.
     const server = startServerProcess(schema, `examples/log-done-actions.js,${plugin}`);
     try {
-      expect(await server.exited).toEqual({ code: 1, signal: null });
+      // A server that starts listening instead is killed at once, so the failure shows without a timeout.
+      const listened = waitFor(server, /listening on/).then(
+        () => 'listened instead of failing' as const,
+        () => server.exited,
+      );
+      expect(await Promise.race([server.exited, listened])).toEqual({ code: 1, signal: null });
       expect(server.output.stderr).toMatch(message);
-      expect(server.output.stdout).not.toContain('listening on');
     } finally {
       stopped(server);
       await dropSchema(schema);

@@ -25,6 +25,12 @@ describe('the exported startServer', () => {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/wp-json\/fluent-crm\/v2$/);
       expect(seen.rt).toBe(server.runtime);
       expect(seen.context?.config).toMatchObject({ schema, host: '127.0.0.1', port: 0, plugins: ['(function)'] });
+      // Plugins never see the database password.
+      const password = decodeURIComponent(new URL(testDatabaseUrl()).password);
+      if (password) {
+        expect(seen.context?.config.databaseUrl).toContain(':***@');
+        expect(JSON.stringify(seen.context?.config)).not.toContain(password);
+      }
       expect(server.administrator).not.toBeNull();
       const authorization = `Basic ${Buffer.from(`${server.administrator!.name}:${server.administrator!.password}`).toString('base64')}`;
       const post = (path: string, body: unknown) =>
