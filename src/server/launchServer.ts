@@ -57,7 +57,8 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
   try {
     const credentials = new CredentialStore(runtime.dataSource, runtime.database.schema);
     const administrator = await credentials.ensureAdministrator();
-    const pluginConfig: ServerConfig = { ...config, databaseUrl: config.databaseUrl === undefined ? undefined : withoutPassword(config.databaseUrl) };
+    // A copy: a plugin that changes it changes nothing of the server's.
+    const pluginConfig: ServerConfig = structuredClone({ ...config, databaseUrl: config.databaseUrl === undefined ? undefined : withoutPassword(config.databaseUrl) });
     await loadPlugins(extras.plugins ?? config.plugins, runtime, { logger, config: Object.freeze(pluginConfig) });
     pluginsLoaded(true);
     const app = await buildServer({
