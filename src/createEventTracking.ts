@@ -42,7 +42,16 @@ export interface EventTrackingOptions extends DatabaseOptions {
    * is for tool processes (an importer): their done actions are recorded, not dispatched, and they
    * never take other processes' undelivered ones; a serving process delivers them.
    */
-  outbox?: { leaseMs?: number; pollIntervalMs?: number; deliver?: boolean };
+  outbox?: {
+    leaseMs?: number;
+    pollIntervalMs?: number;
+    deliver?: boolean;
+    /**
+     * Look for other processes' undelivered done actions only once this resolves (never if it
+     * rejects): the server passes its plugins' loading, so their listeners receive those too.
+     */
+    startAfter?: PromiseLike<unknown>;
+  };
   /**
    * Write statements in flight at once (default 2). Tracking calls that arrive while all are busy
    * are written together in the next statement; fewer, larger statements measured best here
@@ -152,9 +161,19 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     parseConditions: parseFilterGroups,
   });
 
-  if (delivery.deliver) poller.start();
-
   let closing: Promise<void> | undefined;
+  const startAfter = options.outbox?.startAfter;
+  if (delivery.deliver && startAfter) {
+    startAfter.then(
+      () => {
+        if (!closing) poller.start();
+      },
+      () => {}, // the host's start-up failed; it closes the runtime
+    );
+  } else if (delivery.deliver) {
+    poller.start();
+  }
+
   return {
     hooks,
     api,

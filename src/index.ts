@@ -42,3 +42,11 @@ export type {
 export { createHookRegistry } from '../hooks/registry';
 export { Subscriber, TrackedEvent, SUBSCRIBER_STATUSES } from '../entities';
 export type { SubscriberStatus } from '../entities';
+export { startServer } from './server/startServer';
+export type { ServerLimits, StartedServer, StartServerOptions } from './server/startServer';
+export type { ServerConfig } from './server/config';
+export { buildServer, BODY_LIMIT } from './rest/buildServer';
+export type { BuildServerOptions } from './rest/buildServer';
+export { CredentialStore } from './auth/credentialStore';
+export { loadPlugins, PluginError } from './plugins/loadPlugins';
+export type { Plugin, PluginContext, PluginSpec } from './plugins/pluginTypes';

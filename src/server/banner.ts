@@ -1,4 +1,4 @@
-import type { RunningServer } from './startServer';
+import type { RunningServer } from './launchServer';
 
 /** What `npm start` prints: where the API is and how to call it. */
 export function startBanner(server: RunningServer): string {

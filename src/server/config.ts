@@ -24,6 +24,8 @@ export interface ServerConfig extends AuthConfig {
   connectionLimits: ConnectionLimits;
   /** PUBLIC_URL: the base of paginator links; unset: the listening address. */
   publicUrl?: string;
+  /** FCRM_PLUGINS: module paths (comma-separated), loaded in this order before the server listens. */
+  plugins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -73,6 +75,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     preparedStatements: !['off', 'false', '0'].includes(prepared),
     connectionLimits,
     publicUrl,
+    plugins: (env.FCRM_PLUGINS ?? '').split(',').map((path) => path.trim()).filter((path) => path !== ''),
     maxConcurrentBatches: wholeNumber(env, 'FCRM_MAX_CONCURRENT_BATCHES', 2, 1, configError),
     reads: { maxConcurrent: wholeNumber(env, 'FCRM_MAX_CONCURRENT_READS', 2, 1, configError), maxQueued: wholeNumber(env, 'FCRM_READ_QUEUE', 32, 0, configError) },
   };

@@ -1,10 +1,10 @@
 // `npm start`: the REST server on the embedded database (or DATABASE_URL).
 import { ConfigError, readServerConfig } from './config';
 import { startBanner } from './banner';
-import { startServer } from './startServer';
+import { launchServer } from './launchServer';
 
 async function main(): Promise<void> {
-  const server = await startServer(readServerConfig());
+  const server = await launchServer(readServerConfig());
   process.stdout.write(startBanner(server));
 
   const shutdown = (signal: NodeJS.Signals) => {

@@ -1,70 +1,64 @@
 import type { FastifyInstance } from 'fastify';
-import { CredentialStore } from '../auth/credentialStore';
-import { createEventTracking, type EventTrackingRuntime } from '../createEventTracking';
-import { buildServer } from '../rest/buildServer';
-import { REST_PREFIX } from '../rest/publicUrl';
-import type { ServerConfig } from './config';
-import { createServerLogger } from './serverLogger';
+import type { EventTrackingOptions, EventTrackingRuntime } from '../createEventTracking';
+import type { PluginSpec } from '../plugins/pluginTypes';
+import { readServerConfig, type ServerConfig } from './config';
+import { launchServer } from './launchServer';
 
-export interface RunningServer {
-  app: FastifyInstance;
-  runtime: EventTrackingRuntime;
-  /** e.g. http://127.0.0.1:8080/wp-json/fluent-crm/v2 */
-  baseUrl: string;
-  /** Created on the first start, when no credential existed; shown once. */
-  administrator: { name: string; password: string } | null;
-  /** Stops accepting, finishes in-flight requests and hook work, closes the database. */
-  stop(): Promise<void>;
+/** The server's limits, as `npm start` reads them from the environment (README, Configuration); unset ones keep its defaults. */
+export type ServerLimits = Partial<
+  Pick<ServerConfig, 'trustProxy' | 'failedAuthLimit' | 'hashQueue' | 'maxConcurrentBatches' | 'connectionLimits' | 'publicUrl'>
+>;
+
+export interface StartServerOptions extends EventTrackingOptions {
+  /** Default 8080; 0 picks a free port (read it from `url`). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Plugin functions or module paths, loaded in this order before the server listens. */
+  plugins?: readonly PluginSpec[];
+  /** The HTTP server's pino log level (default info; `silent` for none). */
+  logLevel?: string;
+  limits?: ServerLimits;
 }
 
-/** Opens the database (migrating it), makes sure a credential exists, and listens. */
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const logger = createServerLogger(config.logLevel);
-  const runtime = await createEventTracking({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    schema: config.schema,
-    preparedStatements: config.preparedStatements,
-    reads: config.reads,
-    timeZone: config.timeZone,
-    logger,
-  });
-  try {
-    const credentials = new CredentialStore(runtime.dataSource, runtime.database.schema);
-    const administrator = await credentials.ensureAdministrator();
-    const app = await buildServer({
-      runtime,
-      credentials,
-      logger: false,
-      loggerInstance: logger,
-      trustProxy: config.trustProxy,
-      failedAuthLimit: config.failedAuthLimit,
-      hashQueue: config.hashQueue,
-      maxConcurrentBatches: config.maxConcurrentBatches,
-      connectionLimits: config.connectionLimits,
-      publicUrl: config.publicUrl,
-    });
-    await app.listen({ port: config.port, host: config.host });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    let stopping: Promise<void> | undefined;
-    return {
-      app,
-      runtime,
-      baseUrl: `http://${host}:${port}${REST_PREFIX}`,
-      administrator,
-      stop() {
-        stopping ??= (async () => {
-          await app.close();
-          await credentials.idle();
-          await runtime.close();
-        })();
-        return stopping;
-      },
-    };
-  } catch (error) {
-    await runtime.close();
-    throw error;
-  }
+export interface StartedServer {
+  /** The REST API's base, e.g. http://127.0.0.1:8080/wp-json/fluent-crm/v2 */
+  url: string;
+  runtime: EventTrackingRuntime;
+  /** The Fastify instance, listening. */
+  app: FastifyInstance;
+  /** Created on the first start on a database without credentials; shown once. */
+  administrator: { name: string; password: string } | null;
+  /** Stops accepting, finishes in-flight requests and hook work, closes the database (idempotent). */
+  close(): Promise<void>;
+}
+
+/**
+ * The REST server inside a host's own process, with the host's automations: `npm start` without the
+ * environment. Unset settings take `npm start`'s defaults (not the process environment's values).
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<StartedServer> {
+  const { port, host, plugins, logLevel, limits, ...runtimeOptions } = options;
+  const defaults = readServerConfig({});
+  const config: ServerConfig = {
+    ...defaults,
+    ...definedOnly(limits ?? {}),
+    port: port ?? defaults.port,
+    host: host ?? defaults.host,
+    logLevel: logLevel ?? defaults.logLevel,
+    databaseUrl: runtimeOptions.databaseUrl,
+    dataDir: runtimeOptions.dataDir,
+    schema: runtimeOptions.schema,
+    timeZone: runtimeOptions.timeZone ?? defaults.timeZone,
+    preparedStatements: runtimeOptions.preparedStatements ?? defaults.preparedStatements,
+    reads: { ...defaults.reads, ...runtimeOptions.reads },
+    connectionLimits: { ...defaults.connectionLimits, ...limits?.connectionLimits },
+    plugins: (plugins ?? []).map((plugin) => (typeof plugin === 'string' ? plugin : plugin.name || '(function)')),
+  };
+  const server = await launchServer(config, { runtimeOptions, plugins: plugins ?? [], logger: runtimeOptions.logger });
+  return { url: server.baseUrl, runtime: server.runtime, app: server.app, administrator: server.administrator, close: () => server.stop() };
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
