@@ -1,6 +1,7 @@
 import { HOOKS } from '../../src';
 import { createContact, SEED_EVENT } from '../helpers/fixtures';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
+import { recordHooks } from '../../src/testing';
 
 // The seed's three ways to create an event, as a plugin author writes them.
 describe('the seed examples', () => {
@@ -53,17 +54,14 @@ describe('the seed examples', () => {
 
   test('the done action: a listener on fluent_crm/track_event_activity_done gets the event and the contact', async () => {
     const contact = await createContact(t.rt);
-    const received: unknown[][] = [];
-    t.rt.hooks.addAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'test/done', (...args: unknown[]) => {
-      received.push(args);
-    });
+    const done = recordHooks(t.rt, [HOOKS.TRACK_EVENT_ACTIVITY_DONE]);
     try {
       const row = await t.rt.api('event_tracker').track({ ...SEED_EVENT, email: contact.email }, true);
       await t.rt.api('event_tracker').track({ ...SEED_EVENT, email: contact.email }, false);
       // The third argument identifies the delivery (at-least-once: listeners may deduplicate on it).
-      expect(received).toEqual([[row, contact, { id: expect.any(String), attempt: 1 }]]);
+      expect(done.of(HOOKS.TRACK_EVENT_ACTIVITY_DONE)).toEqual([[row, contact, { id: expect.any(String), attempt: 1 }]]);
     } finally {
-      t.rt.hooks.removeAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'test/done');
+      done.stop();
     }
   });
 });
