@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { consoleLogger, type Logger } from '../runtime/logger';
 import { openDataSource } from './dataSource';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
+import { withoutPassword } from './redactUrl';
 
 export interface DatabaseOptions {
   /** A PostgreSQL URL; defaults to the DATABASE_URL environment variable, else the embedded database. */
@@ -67,14 +68,4 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value && value.trim() !== '' ? value : undefined;
-}
-
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable database URL)';
-  }
 }

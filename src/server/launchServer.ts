@@ -8,6 +8,7 @@ import { buildServer } from '../rest/buildServer';
 import { REST_PREFIX } from '../rest/publicUrl';
 import type { ServerConfig } from './config';
 import { createServerLogger } from './serverLogger';
+import { withoutPassword } from '../db/redactUrl';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -96,16 +97,5 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
     pluginsLoaded(false);
     await runtime.close();
     throw error;
-  }
-}
-
-/** Plugins see where the database is, never its password. */
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable database URL)';
   }
 }
