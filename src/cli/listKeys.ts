@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { CredentialSummary } from '../auth/credentialStore';
+import { readCommandArgs } from './commandArgs';
 import { DATABASE_USAGE, describeDatabase, runCommand, withCredentialStore } from './credentialDatabase';
 
 /**
@@ -19,17 +19,9 @@ their hashes are never shown.
 ${DATABASE_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
-  let values: { json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
-  } catch (error) {
-    process.stderr.write(`key:list: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const args = readCommandArgs<{ json?: boolean; help?: boolean }>('key:list', USAGE, argv, { json: { type: 'boolean' } });
+  if ('exit' in args) return args.exit;
+  const { values } = args;
   return withCredentialStore(async (store, database) => {
     const credentials = await store.list();
     if (values.json) {

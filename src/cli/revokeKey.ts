@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { isValidCredentialName } from '../auth/credentialInput';
+import { readCommandArgs, usageError } from './commandArgs';
 import { DATABASE_USAGE, describeDatabase, runCommand, withCredentialStore } from './credentialDatabase';
 
 /**
@@ -18,19 +18,12 @@ answers 401 to it from its next request on. npm run key:list shows the names.
 ${DATABASE_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
-  let values: { name?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: argv, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const args = readCommandArgs<{ name?: string; help?: boolean }>('key:revoke', USAGE, argv, { name: { type: 'string' } });
+  if ('exit' in args) return args.exit;
+  const { values } = args;
   const name = values.name;
-  if (!name) return usageError('--name is required');
-  if (!isValidCredentialName(name)) return usageError(`--name must be 1 to 60 characters from A-Z a-z 0-9 _ . @ -, not "${name}"`);
+  if (!name) return usageError('key:revoke', USAGE, '--name is required');
+  if (!isValidCredentialName(name)) return usageError('key:revoke', USAGE, `--name must be 1 to 60 characters from A-Z a-z 0-9 _ . @ -, not "${name}"`);
   return withCredentialStore(async (store, database) => {
     if (!(await store.revoke(name))) {
       process.stderr.write(`key:revoke: no credential named "${name}" in ${describeDatabase(database)}; npm run key:list shows the names.\n`);
@@ -44,9 +37,5 @@ export async function main(argv: string[]): Promise<number> {
   });
 }
 
-function usageError(message: string): number {
-  process.stderr.write(`key:revoke: ${message}\n\n${USAGE}`);
-  return 2;
-}
 
 if (require.main === module) runCommand('key:revoke', main);
