@@ -10,13 +10,7 @@ import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 // What the server logs (at the most verbose level) never carries a credential, a body or a query string.
 test('logs hold method and path only: no credential, body or query string, not even for failures', async () => {
   const t: TestRuntime = await openTestRuntime();
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
+  const { lines, sink } = logSink();
   const credentials = new CredentialStore(t.rt.dataSource, t.schema);
   const key = await credentials.create({ name: 'logger-test', capabilities: capabilitiesFor('manage') });
   const app = await buildServer({ runtime: t.rt, credentials, loggerInstance: createServerLogger('trace', sink) });
@@ -47,13 +41,7 @@ test('logs hold method and path only: no credential, body or query string, not e
 // path, a stack with file names) answers the generic WordPress error, and the log keeps type and message.
 test('an internal error answers 500 with the generic message only; the log line holds its type and message, no stack', async () => {
   const t: TestRuntime = await openTestRuntime();
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
+  const { lines, sink } = logSink();
   const credentials = new CredentialStore(t.rt.dataSource, t.schema);
   const app = await buildServer({ runtime: t.rt, credentials, loggerInstance: createServerLogger('info', sink) });
   const internal = `ENOENT: open '${__dirname}/secret-file.ts' (internal-detail-31)`;
@@ -81,3 +69,15 @@ test('an internal error answers 500 with the generic message only; the log line 
     await t.close();
   }
 });
+
+/** A stream the server's logger writes to, and the lines written so far. */
+function logSink(): { lines: string[]; sink: Writable } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, sink };
+}
