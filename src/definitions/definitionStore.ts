@@ -67,9 +67,9 @@ export class DefinitionStore {
     return this.db.transaction(async (manager) => {
       const rows: Array<DefinitionRow & { created: boolean }> = await manager.query(
         `INSERT INTO ${this.t.definitions} AS d (event_key, mode, schema_json)
-         SELECT $1, $2, $3
-          WHERE (SELECT count(*) FROM ${this.t.definitions}) < $4
-             OR EXISTS (SELECT 1 FROM ${this.t.definitions} WHERE lower(event_key) = lower($1))
+         SELECT $1::text, $2::text, $3::text
+          WHERE (SELECT count(*) FROM ${this.t.definitions}) < $4::bigint
+             OR EXISTS (SELECT 1 FROM ${this.t.definitions} WHERE lower(event_key) = lower($1::text))
          ON CONFLICT (lower(event_key)) DO UPDATE SET mode = EXCLUDED.mode, schema_json = EXCLUDED.schema_json, updated_at = now()
          RETURNING d.*, (xmax = 0) AS created`,
         [eventKey, mode, schemaJson, MAX_DEFINITIONS],
