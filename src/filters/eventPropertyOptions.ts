@@ -37,20 +37,26 @@ export async function listEventPropertyOptions(
   tables: TableNames,
   query: { eventKey: string; limit: number },
 ): Promise<{ options: PropertyOption[]; sampled: number }> {
-  const rows: Array<{ value: string | null }> = await db.query(
-    `SELECT CASE WHEN octet_length(value) <= $3 THEN value END AS value
-       FROM ${tables.events}
-      WHERE lower(event_key) = lower($1)
-      ORDER BY lower(event_key) DESC, subscriber_id DESC
-      LIMIT $2`,
-    [query.eventKey, PROPERTY_SAMPLE_ROWS, PROPERTY_SAMPLE_VALUE_BYTES],
-  );
+  const rows: Array<{ value: string | null }> = await db.query(propertySampleSql(tables), propertySampleParams(query.eventKey));
   const paths = new PathTally();
   for (const { value } of rows) {
     const parsed = structuredValue(value);
     if (parsed !== undefined) paths.addValue(parsed);
   }
   return { options: paths.top(query.limit), sampled: rows.length };
+}
+
+/** The sample's statement ($1 the key, $2 the rows, $3 the longest value parsed); exported for the EXPLAIN test. */
+export function propertySampleSql(tables: TableNames): string {
+  return `SELECT CASE WHEN octet_length(value) <= $3 THEN value END AS value
+            FROM ${tables.events}
+           WHERE lower(event_key) = lower($1)
+           ORDER BY lower(event_key) DESC, subscriber_id DESC
+           LIMIT $2`;
+}
+
+export function propertySampleParams(eventKey: string): [string, number, number] {
+  return [eventKey, PROPERTY_SAMPLE_ROWS, PROPERTY_SAMPLE_VALUE_BYTES];
 }
 
 /** A stored value that is a JSON object or array, parsed; undefined for text and scalars. */
