@@ -141,11 +141,18 @@ export class EventDefinitions {
     }
   }
 
-  /** A local change applies to the very next batch: reload now. */
+  /**
+   * A local change applies to the very next batch: reload now. The change is committed either way; a
+   * reload that fails is logged and simply retried by the next batch (the cache is marked stale).
+   */
   private async changed(): Promise<void> {
     this.generation += 1;
     this.checkedAt = Number.NEGATIVE_INFINITY;
-    await this.refresh();
+    try {
+      await this.refresh();
+    } catch (error) {
+      this.logger.warn(describeError(error), 'Reloading the event definitions after a change failed; the next batch reloads them');
+    }
   }
 }
 

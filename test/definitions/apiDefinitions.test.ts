@@ -121,6 +121,22 @@ describe('event definitions through the API, the hook and the importer', () => {
     }
   });
 
+  test('a stored schema this build cannot compile (edited by hand) is logged and not applied; tracking goes on', async () => {
+    await defs().put('hand_edited', { schema: { type: 'object' }, mode: 'enforce' });
+    await t.sql(`UPDATE {schema}.fc_event_definitions SET schema_json = '{"type": "objekt"}' WHERE event_key = 'hand_edited'`);
+    await t.sql('UPDATE {schema}.fc_event_definitions_version SET version = version + 1');
+    const logged: string[] = [];
+    const logger = { error: (_details: object, message: string) => void logged.push(message), warn() {}, info() {} };
+    const rt = await createEventTracking({ databaseUrl: testDatabaseUrl(), schema: t.schema, logger });
+    try {
+      await expect(rt.api('event_tracker').track({ event_key: 'hand_edited', title: 'T', subscriber_id: contactId, value: 'text' })).resolves.toMatchObject({ value: 'text' });
+      expect(logged).toEqual(['An event definition could not be compiled; it is not applied']);
+      expect(rt.api('event_definitions').snapshot().definition('hand_edited')).toBeUndefined();
+    } finally {
+      await rt.close();
+    }
+  });
+
   test('a bad refresh interval fails at start-up', async () => {
     await expect(createEventTracking({ databaseUrl: testDatabaseUrl(), logger: silentLogger, eventDefinitions: { refreshMs: -1 } })).rejects.toThrow('refreshMs');
   });
