@@ -3,6 +3,10 @@ import { registerTrackEventListener } from '../hooks/trackEventListener';
 import { createApiAccessor, type ApiAccessor } from './api';
 import { createContactsApi } from './api/contactsApi';
 import { createEventTrackerApi } from './api/eventTrackerApi';
+import { createEventDefinitionsApi } from './api/eventDefinitionsApi';
+import { DefinitionStore } from './definitions/definitionStore';
+import { definitionTables } from './definitions/definitionTables';
+import { EventDefinitions, refreshMsOf } from './definitions/eventDefinitions';
 import { createAutomations, type Automations } from './automation/automations';
 import { AutomationRunStore } from './automation/runStore';
 import { ContactStore } from './contacts/contactStore';
@@ -71,6 +75,11 @@ export interface EventTrackingOptions extends DatabaseOptions {
    * rejects with ServerBusyError. Keeps connections free for writes however many reads arrive.
    */
   reads?: ReadBudgetOptions;
+  /**
+   * Event definitions (JSON Schemas per key): how long this process may use its cached definitions
+   * before reading the database's version counter again, in ms (default 1,000; see docs/event-definitions.md).
+   */
+  eventDefinitions?: { refreshMs?: number };
   /** Test-only fault switches. */
   testing?: {
     afterCommit?: () => void;
@@ -110,6 +119,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const delivery = deliverySettings(options);
   const writeConcurrency = options.writeConcurrency ?? 2;
   if (!Number.isSafeInteger(writeConcurrency) || writeConcurrency < 1) throw new TypeError('writeConcurrency must be a positive integer');
+  const definitionsRefreshMs = refreshMsOf(options.eventDefinitions?.refreshMs);
   const database = await openDatabase({ ...options, logger });
   const tables = tableNames(database.schema);
   const sql = sqlRunner(database.dataSource, database.kind === 'postgres' && options.preparedStatements !== false);
@@ -119,6 +129,10 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const inFlight = new InFlight();
   const afterCommit = new AfterCommitHooks(hooks, logger);
   const outboxStore = new OutboxStore(sql, tables);
+  const definitions = new EventDefinitions(new DefinitionStore(database.dataSource, definitionTables(database.schema)), {
+    refreshMs: definitionsRefreshMs,
+    logger,
+  });
   const tracker = new Tracker({
     writer: new CoalescingWriter(new EventWriter(sql, tables, delivery.deliver ? delivery.leaseMs : null), {
       maxConcurrent: writeConcurrency,
@@ -131,6 +145,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     dispatchDone: delivery.deliver,
     timeZone,
     afterCommitFault: options.testing?.afterCommit,
+    definitions,
   });
   const poller = new OutboxPoller({
     store: outboxStore,
@@ -150,6 +165,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
       createContactsApi({ contacts, timeZone, dataSource: database.dataSource, tables, listingQuery: options.testing?.listingQuery }),
       ['query'],
     ),
+    event_definitions: createEventDefinitionsApi({ definitions, timeZone }),
   });
   const automations = createAutomations({
     hooks,

@@ -11,7 +11,9 @@ export type ErrorCode =
   | 'automation_failed'
   | 'automation_loop'
   | 'runtime_closed'
-  | 'idempotency_key_mismatch';
+  | 'idempotency_key_mismatch'
+  | 'invalid_properties'
+  | 'invalid_definition';
 
 /**
  * A failure the caller caused (bad input, unknown contact). It carries a stable `code` and a message

@@ -50,3 +50,8 @@ export type { BuildServerOptions } from './rest/buildServer';
 export { CredentialStore } from './auth/credentialStore';
 export { loadPlugins, PluginError } from './plugins/loadPlugins';
 export type { Plugin, PluginContext, PluginSpec } from './plugins/pluginTypes';
+export { InvalidPropertiesError } from './definitions/invalidPropertiesError';
+export type { PropertyError } from './definitions/invalidPropertiesError';
+export type { DefinitionsSnapshot, DefinitionMode } from './definitions/definitionsSnapshot';
+export type { DeclaredPropertyType } from './definitions/propertyType';
+export type { EventDefinitionsApi, EventDefinitionRecord, EventDefinitionDetail, PutEventDefinition } from './api';

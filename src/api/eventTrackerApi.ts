@@ -14,6 +14,7 @@ import type { EventStore } from '../tracking/eventStore';
 import type { Tracker } from '../tracking/tracker';
 import type { InFlight } from '../runtime/inFlight';
 import { subscriberNotFoundMessage } from './notFound';
+import { propertyErrorsOf, type PropertyError } from '../definitions/invalidPropertiesError';
 
 /**
  * The data a tracking call takes (seed: "Event Data"). Typed so a misspelt key in an object literal
@@ -54,7 +55,7 @@ export interface GetEventsOptions {
 /** One result of `trackMany`, in input order. */
 export type BatchResult =
   | { index: number; id: number; replayed?: true }
-  | { index: number; error_code: ErrorCode; message: string };
+  | { index: number; error_code: ErrorCode; message: string; errors?: PropertyError[] };
 
 export interface EventTrackerApi {
   /**
@@ -91,7 +92,11 @@ export function createEventTrackerApi(deps: {
     async trackMany(items, fireDone = false) {
       const results = await deps.inFlight.run(() => deps.tracker.trackMany(items, fireDone === true));
       return results.map((result, index): BatchResult => {
-        if ('error' in result) return { index, error_code: result.error.code, message: result.error.message };
+        if ('error' in result) {
+          const errors = propertyErrorsOf(result.error);
+          const failed = { index, error_code: result.error.code, message: result.error.message };
+          return errors ? { ...failed, errors } : failed;
+        }
         return result.replayed ? { index, id: result.event.id, replayed: true } : { index, id: result.event.id };
       });
     },

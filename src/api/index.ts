@@ -1,9 +1,11 @@
 import type { ContactsApi } from './contactsApi';
+import type { EventDefinitionsApi } from './eventDefinitionsApi';
 import type { EventTrackerApi } from './eventTrackerApi';
 
 export interface ApiModules {
   event_tracker: EventTrackerApi;
   contacts: ContactsApi;
+  event_definitions: EventDefinitionsApi;
 }
 
 /** FluentCRM's `FluentCrmApi($name)`: `api('event_tracker')`, `api('contacts')`. */
@@ -21,4 +23,5 @@ export function createApiAccessor(modules: ApiModules): ApiAccessor {
 }
 
 export type { ContactsApi } from './contactsApi';
+export type { EventDefinitionsApi, EventDefinitionRecord, EventDefinitionDetail, PutEventDefinition } from './eventDefinitionsApi';
 export type { EventTrackerApi, GetEventsOptions, TrackEventData } from './eventTrackerApi';

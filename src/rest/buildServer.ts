@@ -14,6 +14,7 @@ import { DEFAULT_FAILED_AUTH_LIMIT, FailedAuthLimiter, type FailedAuthLimit } fr
 import { DEFAULT_HASH_QUEUE_LIMITS, HashWorkQueue, type HashQueueLimits } from '../auth/hashWorkQueue';
 import { addSecurityHeaders } from './securityHeaders';
 import { registerContactsQuery } from './routes/contactsQuery';
+import { registerEventDefinitions } from './routes/eventDefinitions';
 import { registerOccurrences } from './routes/occurrences';
 import { registerReports } from './routes/reports';
 import { registerSubscribers } from './routes/subscribers';
@@ -139,6 +140,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       registerSubscribers(api, deps);
       registerContactsQuery(api, deps);
       registerReports(api, deps);
+      registerEventDefinitions(api, deps);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: REST_PREFIX },

@@ -1,4 +1,5 @@
 import type { FcrmError } from '../errors';
+import { propertyErrorsOf, type PropertyError } from '../definitions/invalidPropertiesError';
 
 /** WordPress's REST error body: `{ code, message, data: { status } }`. */
 export interface WpErrorBody {
@@ -24,10 +25,13 @@ export function restNoRoute(): WpErrorBody {
 export interface FcrmErrorBody {
   message: string;
   error_code: string;
+  /** invalid_properties: each way the value fails its event definition. */
+  errors?: PropertyError[];
 }
 
 export function fcrmErrorBody(error: FcrmError): FcrmErrorBody {
-  return { message: error.message, error_code: error.code };
+  const errors = propertyErrorsOf(error);
+  return errors ? { message: error.message, error_code: error.code, errors } : { message: error.message, error_code: error.code };
 }
 
 /** FluentCRM's validation answer, one entry per failing field: `{ field: { required: "…" } }`. */

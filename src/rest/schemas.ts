@@ -39,7 +39,7 @@ export const errorSchemas = {
   },
   unprocessable: {
     description:
-      'FluentCRM\'s 422: either one entry per failing field, e.g. {"title":{"required":"The title field is required."}}, or {"message","error_code"}',
+      'FluentCRM\'s 422: either one entry per failing field, e.g. {"title":{"required":"The title field is required."}}, or {"message","error_code"} (plus "errors": [{"path","message"}] for invalid_properties)',
     type: 'object',
     additionalProperties: true,
   },
@@ -172,6 +172,13 @@ export const trackEventsBody = {
   ],
 } as const;
 
+/** invalid_properties: where and why a value fails its event definition. */
+export const propertyErrorsSchema = {
+  type: 'array',
+  description: 'With error_code invalid_properties: each way the value fails its event definition (path: a property path, "" for the value itself)',
+  items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } }, required: ['path', 'message'] },
+} as const;
+
 export const batchResultsSchema = {
   type: 'object',
   properties: {
@@ -186,6 +193,7 @@ export const batchResultsSchema = {
           replayed: { type: 'boolean', description: 'The idempotency key had been applied already: the first result, nothing counted' },
           error_code: { type: 'string' },
           message: { type: 'string' },
+          errors: propertyErrorsSchema,
         },
         required: ['index'],
       },

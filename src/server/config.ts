@@ -26,6 +26,8 @@ export interface ServerConfig extends AuthConfig {
   publicUrl?: string;
   /** FCRM_PLUGINS: module paths (comma-separated), loaded in this order before the server listens. */
   plugins: string[];
+  /** FCRM_EVENT_DEFINITIONS_REFRESH_MS: how stale this process's cached event definitions may be (default 1000; 0 = check every batch). */
+  eventDefinitionsRefreshMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -78,5 +80,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     plugins: (env.FCRM_PLUGINS ?? '').split(',').map((path) => path.trim()).filter((path) => path !== ''),
     maxConcurrentBatches: wholeNumber(env, 'FCRM_MAX_CONCURRENT_BATCHES', 2, 1, configError),
     reads: { maxConcurrent: wholeNumber(env, 'FCRM_MAX_CONCURRENT_READS', 2, 1, configError), maxQueued: wholeNumber(env, 'FCRM_READ_QUEUE', 32, 0, configError) },
+    eventDefinitionsRefreshMs: wholeNumber(env, 'FCRM_EVENT_DEFINITIONS_REFRESH_MS', 1_000, 0, configError),
   };
 }

@@ -11,6 +11,10 @@ import type { EventWriting } from './coalescingWriter';
 import type { EventWrite, WriteOutcome } from './eventWriter';
 import { normalizeTrackInput, type NormalizedEvent } from './normalizeInput';
 import type { ContactResolver } from './resolveContact';
+import type { RecordedViolation } from '../definitions/definitionStore';
+import type { DefinitionsSnapshot, Violation } from '../definitions/definitionsSnapshot';
+import { InvalidPropertiesError } from '../definitions/invalidPropertiesError';
+import { valueKindOf, type ValueKind } from '../definitions/valueForSchema';
 
 export interface TrackOptions {
   /** In-process callers may name the contact with an already loaded `subscriber`; REST may not. */
@@ -42,6 +46,8 @@ interface TrackItem {
   /** The checked event, or why it cannot be stored. */
   input: NormalizedEvent | FcrmError;
   fireDone: boolean;
+  /** The JSON type of the `value` sent, which the stored text loses (for event definitions). */
+  valueKind: ValueKind;
   /**
    * The async context of the call that brought this event (its AsyncLocalStorage stores), for the
    * hooks that follow it; none when the caller itself awaits the hooks (trackMany). An AsyncResource
@@ -90,6 +96,16 @@ export interface TrackerDeps {
   dispatchDone: boolean;
   /** Test-only fault switch: runs between commit and dispatch. */
   afterCommitFault?: () => void;
+  /** Event definitions: every batch is checked against their current snapshot (none: no checks). */
+  definitions?: ValueDefinitions;
+}
+
+/** What the tracker needs of the event definitions (src/definitions/eventDefinitions.ts). */
+export interface ValueDefinitions {
+  /** The snapshot to check against: at once when fresh, else a promise (one read per refresh interval, not per event). */
+  current(): DefinitionsSnapshot | Promise<DefinitionsSnapshot>;
+  /** Records report-mode violations of stored events; never rejects. */
+  record(violations: readonly RecordedViolation[]): Promise<void>;
 }
 
 export class Tracker {
@@ -101,6 +117,7 @@ export class Tracker {
   private readonly timeZone: string;
   private readonly dispatchDone: boolean;
   private readonly afterCommitFault?: () => void;
+  private readonly definitions?: ValueDefinitions;
   /** track() calls of the current tick, started together on the next microtask. */
   private readonly waiting: WaitingCall[] = [];
 
@@ -114,6 +131,7 @@ export class Tracker {
       timeZone: this.timeZone,
       dispatchDone: this.dispatchDone,
       afterCommitFault: this.afterCommitFault,
+      definitions: this.definitions,
     } = deps);
   }
 
@@ -132,6 +150,7 @@ export class Tracker {
       this.waiting.push({
         input,
         fireDone,
+        valueKind: valueKindOf(data),
         context: new AsyncResource('fcrm-event-tracking.track'),
         actingUser: this.actingUser.current(),
         resolve,
@@ -181,7 +200,7 @@ export class Tracker {
     }
     // One caller, who awaits the call: its hooks already run in its context.
     const allowSubscriberObject = options.allowSubscriberObject ?? true;
-    const batch = items.map((data): TrackItem => ({ input: normalized(data, allowSubscriberObject), fireDone }));
+    const batch = items.map((data): TrackItem => ({ input: normalized(data, allowSubscriberObject), fireDone, valueKind: valueKindOf(data) }));
     return this.guarded(() => this.trackItems(batch, this.actingUser.current()));
   }
 
@@ -197,11 +216,13 @@ export class Tracker {
 
   private async trackItems(items: TrackItem[], actingUser: ActingUser | undefined): Promise<BatchItemResult[]> {
     const results: Array<BatchItemResult | undefined> = new Array(items.length);
-    const valid: Array<{ index: number; input: NormalizedEvent }> = [];
+    let valid: Array<{ index: number; input: NormalizedEvent }> = [];
     items.forEach(({ input }, index) => {
       if (input instanceof FcrmError) results[index] = { error: input };
       else valid.push({ index, input });
     });
+    const reported = new Map<number, Violation>();
+    if (this.definitions && valid.length > 0) valid = await this.checkDefinitions(items, valid, results, reported);
 
     const contactRows = await this.contacts.resolveMany(valid.map(({ input }) => input.contact), actingUser);
     const writes: Array<{ index: number; contact: ContactRow; write: EventWrite }> = [];
@@ -232,6 +253,7 @@ export class Tracker {
     // The statement ran in its own implicit transaction: from here on the rows are committed.
     this.afterCommitFault?.();
     const delivered: string[] = [];
+    const violations: RecordedViolation[] = [];
     for (let n = 0; n < outcomes.length; n += 1) {
       // Every HOOKS_PER_TURN events, let the event loop run: the hooks of a batch are one long chain
       // of microtasks, and until it ends no pooled connection is handed out (pg-pool uses nextTick),
@@ -249,6 +271,8 @@ export class Tracker {
       };
       results[index] = result;
       if (outcome.replayed) continue; // applied once already, hooks included
+      const violation = reported.get(index);
+      if (violation) violations.push({ ...violation, eventId: result.event.id, subscriberId: result.subscriber.id });
       const outboxId = this.dispatchDone ? outcome.outboxId : null;
       // In the caller's async context, as if its call had been written alone; the next event's hooks
       // start when this one's listeners have finished.
@@ -258,7 +282,34 @@ export class Tracker {
       if (outboxId) delivered.push(outboxId);
     }
     this.deliveredMarks.add(delivered);
+    if (violations.length > 0) await this.definitions?.record(violations);
     return results as BatchItemResult[];
+  }
+
+  /**
+   * Checks each value against its key's definition, if it has one: an `enforce` failure becomes that
+   * item's InvalidPropertiesError (nothing stored), a `report` failure is noted for the record.
+   * Returns the items that go on to be written.
+   */
+  private async checkDefinitions(
+    items: TrackItem[],
+    valid: Array<{ index: number; input: NormalizedEvent }>,
+    results: Array<BatchItemResult | undefined>,
+    reported: Map<number, Violation>,
+  ): Promise<Array<{ index: number; input: NormalizedEvent }>> {
+    const current = this.definitions!.current();
+    const snapshot = current instanceof Promise ? await current : current;
+    if (snapshot.size === 0) return valid;
+    return valid.filter(({ index, input }) => {
+      const violation = snapshot.check(input.event_key, items[index].valueKind, input.value);
+      if (!violation) return true;
+      if (violation.mode === 'enforce') {
+        results[index] = { error: new InvalidPropertiesError(input.event_key, violation.errors) };
+        return false;
+      }
+      reported.set(index, violation);
+      return true;
+    });
   }
 
   /**

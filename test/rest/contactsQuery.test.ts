@@ -138,10 +138,10 @@ describe('GET /subscribers (advanced filters) and GET /reports/ajax-options', ()
   test('ajax-options with an unknown or missing option_key → 422 saying what is offered', async () => {
     expect(await s.call('/reports/ajax-options?option_key=tags')).toEqual({
       status: 422,
-      body: { message: 'Unknown option_key "tags"; this server offers: event_tracking_keys.', error_code: 'invalid_data' },
+      body: { message: 'Unknown option_key "tags"; this server offers: event_tracking_keys, event_tracking_properties.', error_code: 'invalid_data' },
       headers: expect.anything(),
     });
-    expect((await s.call('/reports/ajax-options')).body.message).toBe('option_key is required; this server offers: event_tracking_keys.');
+    expect((await s.call('/reports/ajax-options')).body.message).toBe('option_key is required; this server offers: event_tracking_keys, event_tracking_properties.');
   });
 });
 

@@ -148,6 +148,11 @@ describe('REST: auth, errors, contacts, OpenAPI', () => {
         'DELETE /wp-json/fluent-crm/v2/subscribers/{id}',
         'GET /wp-json/fluent-crm/v2/subscribers',
         'GET /wp-json/fluent-crm/v2/reports/ajax-options',
+        'GET /wp-json/fluent-crm/v2/event-definitions',
+        // The key is a wildcard (keys up to 192 characters, slashes allowed), so the document names it {*}.
+        'GET /wp-json/fluent-crm/v2/event-definitions/{*}',
+        'PUT /wp-json/fluent-crm/v2/event-definitions/{*}',
+        'DELETE /wp-json/fluent-crm/v2/event-definitions/{*}',
       ].sort(),
     );
   });

@@ -55,7 +55,10 @@ export function registerTrackEvent(app: FastifyInstance, deps: RestDeps): void {
         if (isFcrmError(error)) return reply.code(422).send(fcrmErrorBody(error));
         throw error;
       }
-      if ('error_code' in result) return reply.code(422).send({ message: result.message, error_code: result.error_code });
+      if ('error_code' in result) {
+        const { index: _index, ...failed } = result;
+        return reply.code(422).send(failed);
+      }
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return { message: 'Event has been tracked', id: result.id };
     },
