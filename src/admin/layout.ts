@@ -42,6 +42,7 @@ export function document(base: string, title: string, body: HtmlValue): SafeHtml
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
+<link rel="icon" href="data:,">
 <title>${title} · Event Tracking admin</title>
 <link rel="stylesheet" href="${base}${ASSET_PATHS.css}">
 <script src="${base}${ASSET_PATHS.js}" defer></script>

@@ -51,9 +51,11 @@ form.inline { display:inline; margin:0; }
 .widget .event { display:grid; grid-template-columns: 220px 1fr 160px; gap:12px; padding:8px 0; border-bottom:1px solid var(--line); }
 .widget .event:last-child { border-bottom:none; }
 .value { word-break: break-word; }
-dl.pairs { display:grid; grid-template-columns:max-content 1fr; gap:2px 12px; margin:0; }
-dl.pairs dt { color:var(--muted); font-family: ui-monospace, Menlo, Consolas, monospace; font-size:12px; }
-dl.pairs dd { margin:0; word-break: break-word; }
+dl.pairs { display:flex; flex-wrap:wrap; align-items:baseline; gap:2px 0; margin:0; }
+dl.pairs dt { color:var(--muted); font-family: ui-monospace, Menlo, Consolas, monospace; font-size:12px; margin-right:6px; }
+dl.pairs dd { margin:0 16px 0 0; word-break: break-word; }
+.nowrap { white-space:nowrap; }
+.card > h2:first-child { margin-top:0; }
 ol.timeline { list-style:none; padding:0 0 0 18px; margin:0; border-left:2px solid var(--line); }
 ol.timeline li { position:relative; padding:6px 0 10px 14px; }
 ol.timeline li::before { content:""; position:absolute; left:-25px; top:12px; width:10px; height:10px; border-radius:50%; background:var(--accent); border:2px solid #fff; }

@@ -36,8 +36,8 @@ ${shown.map(
   <td><a href="${ctx.base}/contacts/${r.subscriber_id}">${r.email ?? `#${r.subscriber_id}`}</a></td>
   <td><span class="badge status-${r.status}">${r.status}</span></td>
   <td class="value">${r.error ?? ''}</td>
-  <td class="muted">${formatDateTime(new Date(r.created_at), view.timeZone)}</td>
-  <td class="muted">${r.finished_at ? formatDateTime(new Date(r.finished_at), view.timeZone) : ''}</td>
+  <td class="muted nowrap">${formatDateTime(new Date(r.created_at), view.timeZone)}</td>
+  <td class="muted nowrap">${r.finished_at ? formatDateTime(new Date(r.finished_at), view.timeZone) : ''}</td>
 </tr>`,
 )}
 </tbody></table>
