@@ -5,6 +5,8 @@ import { escapeHtml, html, jsonData } from '../../src/admin/html';
 import { renderEventValue } from '../../src/admin/eventValue';
 import { barChart } from '../../src/admin/chart';
 import { readCookie, serializeCookie } from '../../src/admin/cookies';
+import { startBanner } from '../../src/server/banner';
+import type { RunningServer } from '../../src/server/launchServer';
 
 describe('segment builder item types', () => {
   test.each(FILTER_PROPERTIES.map((p) => [p]))('%s is offered with exactly the operators the server accepts', (property) => {
@@ -70,4 +72,13 @@ describe('cookies', () => {
     expect(readCookie('a=%E0%A4%A', 'a')).toBeUndefined();
     expect(readCookie(undefined, 'a')).toBeUndefined();
   });
+});
+
+test('the start banner prints the admin page URL', () => {
+  const server = {
+    baseUrl: 'http://127.0.0.1:8080/wp-json/fluent-crm/v2',
+    administrator: null,
+    runtime: { database: { kind: 'postgres', url: 'postgres://x', schema: 'public' } },
+  } as unknown as RunningServer;
+  expect(startBanner(server)).toContain('Admin page: http://127.0.0.1:8080/admin (sign in with an application password)');
 });
