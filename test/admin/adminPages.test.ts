@@ -1,5 +1,6 @@
 import { buildServer } from '../../src/rest/buildServer';
 import { ADMIN_CSP } from '../../src/admin/adminSecurity';
+import { AdminSessionStore } from '../../src/admin/sessionStore';
 import { openTestServer, type TestServer } from '../helpers/testServer';
 import { adminClient, csrfOf, signIn, type AdminClient } from './adminSession';
 
@@ -58,6 +59,18 @@ describe('sign-in', () => {
     const rows = await s.sql<{ id_hash: Buffer }>(`SELECT id_hash FROM {schema}.fc_admin_sessions`);
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(Buffer.from(row.id_hash).toString('base64url')).not.toBe(id);
+  });
+
+  test('an expired session is not found, and the next sign-in removes it', async () => {
+    const expired = new AdminSessionStore(s.rt.dataSource, s.schema, -1000);
+    const id = await expired.create('manager');
+    expect(await expired.find(id)).toBeNull();
+    const fresh = new AdminSessionStore(s.rt.dataSource, s.schema);
+    const live = await fresh.create('manager');
+    expect((await fresh.find(live))?.principal).toEqual({ name: 'manager', capabilities: ['fcrm_read_contacts', 'fcrm_manage_contacts'], userId: null });
+    const [{ n }] = await s.sql<{ n: string }>(`SELECT count(*) AS n FROM {schema}.fc_admin_sessions WHERE expires_at <= now()`);
+    expect(Number(n)).toBe(0);
+    for (const bad of [undefined, '', 'short', `${live}x`, live.replace(/./, '!')]) expect(await fresh.find(bad)).toBeNull();
   });
 
   test('a sign-in without the form token is refused', async () => {
