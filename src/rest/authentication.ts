@@ -16,7 +16,7 @@ declare module 'fastify' {
 }
 
 /** An answer that ends the request before the route runs. */
-interface Refusal {
+export interface Refusal {
   status: number;
   body: WpErrorBody;
   headers?: Record<string, string>;
@@ -54,7 +54,23 @@ async function authenticate(deps: RestDeps, request: FastifyRequest): Promise<Pr
   if (wait > 0) return tooManyFailures(wait);
   const given = parseBasicAuth(request.headers.authorization);
   if (!given) return unauthorized();
+  return checkCredentials(deps, address, given.name, given.password);
+}
 
+/**
+ * Verifies a name and password for a client address through the failed-auth limiter and the hash
+ * queue: the one check behind HTTP Basic and the admin page's sign-in form, so both count toward
+ * the same limit.
+ */
+export async function checkCredentials(
+  deps: Pick<RestDeps, 'authLimiter' | 'hashQueue' | 'credentials'>,
+  address: string,
+  name: string,
+  password: string,
+): Promise<Principal | Refusal> {
+  const wait = deps.authLimiter.blockedFor(address);
+  if (wait > 0) return tooManyFailures(wait);
+  const given = { name, password };
   const attempt: { reservation?: AttemptReservation; retryAfter?: number } = {};
   const gate: HashGate = {
     admit() {

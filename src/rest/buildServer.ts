@@ -13,6 +13,8 @@ import type { RestDeps } from './restDeps';
 import { DEFAULT_FAILED_AUTH_LIMIT, FailedAuthLimiter, type FailedAuthLimit } from './failedAuthLimiter';
 import { DEFAULT_HASH_QUEUE_LIMITS, HashWorkQueue, type HashQueueLimits } from '../auth/hashWorkQueue';
 import { addSecurityHeaders } from './securityHeaders';
+import { ADMIN_PREFIX } from '../admin/adminSecurity';
+import { registerAdmin } from '../admin/registerAdmin';
 import { registerContactsQuery } from './routes/contactsQuery';
 import { registerEventDefinitions } from './routes/eventDefinitions';
 import { registerOccurrences } from './routes/occurrences';
@@ -45,6 +47,10 @@ export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter' | 'hash
   publicUrl?: string;
   /** How much of a body is discarded after an answer sent before it arrived (default: DEFAULT_LINGER). */
   linger?: LingerBounds;
+  /** Serve the admin page under /admin (default true). */
+  admin?: boolean;
+  /** The time zone the admin page shows dates in (default UTC; the server passes FCRM_TIMEZONE). */
+  timeZone?: string;
 }
 
 /**
@@ -145,6 +151,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     },
     { prefix: REST_PREFIX },
   );
+  if (options.admin !== false) {
+    await app.register((admin) => registerAdmin(admin, { ...deps, timeZone: options.timeZone ?? 'UTC' }), { prefix: ADMIN_PREFIX });
+  }
   return app;
 }
 

@@ -1,3 +1,5 @@
+import { ADMIN_PREFIX } from '../admin/adminSecurity';
+import { REST_PREFIX } from '../rest/publicUrl';
 import type { RunningServer } from './launchServer';
 
 /** What `npm start` prints: where the API is and how to call it. */
@@ -9,6 +11,7 @@ export function startBanner(server: RunningServer): string {
     `fcrm-event-tracking REST API listening on ${baseUrl}`,
     `Database: ${runtime.database.kind === 'embedded' ? 'embedded PostgreSQL (PGlite)' : 'PostgreSQL'} ${runtime.database.url}`,
     `OpenAPI document: ${baseUrl}/openapi.json`,
+    `Admin page: ${adminUrl(baseUrl)} (sign in with an application password)`,
     '',
   ];
   if (administrator) {
@@ -32,4 +35,10 @@ export function startBanner(server: RunningServer): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** The admin page next to the REST API: same origin, /admin instead of the REST prefix. */
+function adminUrl(baseUrl: string): string {
+  const origin = baseUrl.endsWith(REST_PREFIX) ? baseUrl.slice(0, -REST_PREFIX.length) : baseUrl;
+  return `${origin}${ADMIN_PREFIX}`;
 }

@@ -74,6 +74,7 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
       maxConcurrentBatches: config.maxConcurrentBatches,
       connectionLimits: config.connectionLimits,
       publicUrl: config.publicUrl,
+      timeZone: config.timeZone,
     });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
