@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'automation_failed'
   | 'automation_loop'
   | 'runtime_closed'
-  | 'idempotency_key_mismatch';
+  | 'idempotency_key_mismatch'
+  | 'subscriber_suppressed';
 
 /**
  * A failure the caller caused (bad input, unknown contact). It carries a stable `code` and a message
