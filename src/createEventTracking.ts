@@ -105,7 +105,7 @@ export interface EventTrackingRuntime {
   /** The read budget the API's listings run within; hosts run their own scanning reads in it too (`reads.run(fn)`). */
   reads: ReadBudget;
   /** Retention: a pruning pass now (`prune()`), and the per-event-key overrides (`rules`). */
-  retention: { prune(): Promise<PruneReport>; rules: RetentionRules };
+  retention: { prune(): Promise<PruneReport>; rules: RetentionRules; defaultDays: number | null };
   /** Privacy requests: erase a contact (and suppress its e-mail), export its data, lift a suppression. */
   privacy: Privacy;
 }
@@ -212,7 +212,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     database: { kind: database.kind, url: database.url, schema: database.schema },
     dataSource: database.dataSource,
     reads,
-    retention: { prune: () => pruner.prune(), rules: retentionRules },
+    retention: { prune: () => pruner.prune(), rules: retentionRules, defaultDays: retention.historyDays },
     privacy: createPrivacy({ contacts, sql, tables }),
   };
 }
