@@ -45,7 +45,9 @@ export function pruneSql(t: TableNames) {
      * created_at, so a backdated import is kept N days after it was stored. Kept regardless: an
      * occurrence whose done action is undelivered (the outbox joins it at delivery) and one whose
      * idempotency claim still exists (a retry is answered from it). Returns the last id examined and
-     * whether it was stored within `$5` days (the shortest retention): nothing after it is due yet.
+     * `caught_up` when every row examined was stored within `$5` days (the shortest retention): ids
+     * grow with storage time, so nothing after them is due yet (a row stored out of order by a long
+     * transaction is reached by a later pass).
      * Event rows (counter) and their totals/ranks are not touched: no trigger fires on this table.
      */
     occurrences: `WITH ${lock},
@@ -65,7 +67,7 @@ export function pruneSql(t: TableNames) {
       gone AS (DELETE FROM ${t.occurrences} o USING doomed d WHERE o.id = d.id RETURNING 1)
       SELECT (SELECT ok FROM lock) AS locked, (SELECT count(*) FROM gone) AS deleted,
              (SELECT count(*) FROM chunk) AS examined, (SELECT max(id) FROM chunk) AS last_id,
-             coalesce((SELECT created_at FROM chunk ORDER BY id DESC LIMIT 1) >= now() - make_interval(days => $5::int), true) AS caught_up`,
+             coalesce((SELECT min(created_at) FROM chunk) >= now() - make_interval(days => $5::int), true) AS caught_up`,
     /** The shortest retention in days among the default ($1) and the overrides; NULL: nothing is ever due. */
     shortestDays: `SELECT least($1::int, (SELECT min(days) FROM ${t.eventRetention})) AS days`,
   };
