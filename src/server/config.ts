@@ -2,6 +2,8 @@ import { readAuthConfig, type AuthConfig } from './authConfig';
 import { wholeNumber } from './envNumber';
 import { connectionLimitsProblem, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../rest/connectionLimits';
 import { normalisePublicUrl } from '../rest/publicUrl';
+import type { RetentionOptions } from '../retention/retentionSettings';
+import { readRetentionConfig } from './retentionConfig';
 
 /** `npm start`'s settings, all from the environment. */
 export interface ServerConfig extends AuthConfig {
@@ -26,6 +28,8 @@ export interface ServerConfig extends AuthConfig {
   publicUrl?: string;
   /** FCRM_PLUGINS: module paths (comma-separated), loaded in this order before the server listens. */
   plugins: string[];
+  /** FCRM_HISTORY_RETENTION_DAYS, FCRM_AUTOMATION_RUN_RETENTION_DAYS, FCRM_RETENTION_INTERVAL_SECONDS, FCRM_RETENTION_BATCH_SIZE. */
+  retention: RetentionOptions;
 }
 
 export class ConfigError extends Error {}
@@ -78,5 +82,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     plugins: (env.FCRM_PLUGINS ?? '').split(',').map((path) => path.trim()).filter((path) => path !== ''),
     maxConcurrentBatches: wholeNumber(env, 'FCRM_MAX_CONCURRENT_BATCHES', 2, 1, configError),
     reads: { maxConcurrent: wholeNumber(env, 'FCRM_MAX_CONCURRENT_READS', 2, 1, configError), maxQueued: wholeNumber(env, 'FCRM_READ_QUEUE', 32, 0, configError) },
+    retention: readRetentionConfig(env, configError),
   };
 }

@@ -52,6 +52,7 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
     schema: config.schema,
     preparedStatements: config.preparedStatements,
     reads: { ...extras.runtimeOptions?.reads, ...config.reads },
+    retention: { ...config.retention, ...extras.runtimeOptions?.retention },
     timeZone: config.timeZone,
     logger,
   });
