@@ -148,6 +148,13 @@ describe('REST: auth, errors, contacts, OpenAPI', () => {
         'DELETE /wp-json/fluent-crm/v2/subscribers/{id}',
         'GET /wp-json/fluent-crm/v2/subscribers',
         'GET /wp-json/fluent-crm/v2/reports/ajax-options',
+        'POST /wp-json/fluent-crm/v2/subscribers/{id}/erase',
+        'GET /wp-json/fluent-crm/v2/subscribers/{id}/export',
+        'DELETE /wp-json/fluent-crm/v2/suppressions/{email}',
+        'GET /wp-json/fluent-crm/v2/event-retention',
+        'GET /wp-json/fluent-crm/v2/event-retention/{event_key}',
+        'PUT /wp-json/fluent-crm/v2/event-retention/{event_key}',
+        'DELETE /wp-json/fluent-crm/v2/event-retention/{event_key}',
       ].sort(),
     );
   });
