@@ -79,13 +79,14 @@ async function main(): Promise<void> {
     };
 
     await ingestFor(3000); // warm-up
+    const batchMs: number[] = [];
     const totals = { A: { events: 0, ms: 0 }, B: { events: 0, ms: 0, pruned: 0, batches: 0 } };
     started = performance.now();
     for (let window = 1; ; window += 1) {
       const a = await ingestFor(WINDOW_MS);
       totals.A.events += a;
       totals.A.ms += WINDOW_MS;
-      const pruner = new RetentionPruner({ db: pruneDb, tables: t, settings, logger: silentLogger });
+      const pruner = new RetentionPruner({ db: pruneDb, tables: t, settings, logger: silentLogger, onBatch: (_table, ms) => batchMs.push(ms) });
       const pass = pruner.prune();
       const b = await ingestFor(WINDOW_MS);
       await pruner.stop();
@@ -109,6 +110,9 @@ async function main(): Promise<void> {
     console.log(
       `pruned ${totals.B.pruned} occurrences in ${totals.B.batches} batches of ≤${BATCH} during B windows: ${(totals.B.pruned / (totals.B.ms / 1000)).toFixed(0)} rows/s; whole run ${((performance.now() - started) / 1000).toFixed(0)} s`,
     );
+    batchMs.sort((x, y) => x - y);
+    const pct = (p: number) => batchMs[Math.min(batchMs.length - 1, Math.floor(p * batchMs.length))].toFixed(1);
+    console.log(`pruning statement per batch: median ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${pct(1)} ms (${batchMs.length} batches)`);
     const [{ left }] = await q(`SELECT count(*) AS left FROM ${t.occurrences} WHERE created_at < now() - interval '30 days'`);
     console.log(`expired occurrences left (counted): ${left}`);
     const [{ counters }] = await q(`SELECT sum(counter) AS counters FROM ${t.events}`);

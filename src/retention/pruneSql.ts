@@ -53,7 +53,9 @@ export function pruneSql(t: TableNames) {
     occurrences: `WITH ${lock},
       chunk AS (SELECT id, event_id, subscriber_id, idempotency_key, occurred_at, created_at FROM ${t.occurrences}
                  WHERE (SELECT ok FROM lock) AND id > $2::bigint ORDER BY id LIMIT $3),
-      pending AS MATERIALIZED (SELECT occurrence_id FROM ${t.outbox} WHERE delivered_at IS NULL),
+      -- Undelivered done actions of this chunk only: the set hashed below stays as small as the chunk.
+      pending AS MATERIALIZED (SELECT occurrence_id FROM ${t.outbox} WHERE delivered_at IS NULL
+                                 AND occurrence_id BETWEEN (SELECT min(id) FROM chunk) AND (SELECT max(id) FROM chunk)),
       doomed AS (
         SELECT c.id FROM chunk c
         LEFT JOIN ${t.events} e ON e.id = c.event_id

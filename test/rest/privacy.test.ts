@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statementChannel } from '../../src/db/preparedStatements';
 import { EXPORT_BATCH } from '../../src/privacy/exportContact';
+import { MAX_CONCURRENT_EXPORTS } from '../../src/rest/routes/privacy';
 import { isFcrmError } from '../../src';
 import { countAllTables, countContactRows } from '../helpers/tableCounts';
 import { json, openTestServer, type TestServer } from '../helpers/testServer';
@@ -137,6 +138,34 @@ describe('privacy: erase, suppression, export', () => {
     // Batches, not one query for the whole history: one statement per EXPORT_BATCH occurrences (and one more).
     const occurrenceReads = statements.filter((sql) => /FROM\s+\S+\."fc_event_occurrences" o/.test(sql) && /LIMIT/.test(sql));
     expect(occurrenceReads).toHaveLength(Math.floor(expected.fc_event_occurrences / EXPORT_BATCH) + 1);
+  });
+
+  test('a client that hangs up mid-export frees its place: more exports than the limit then still stream', async () => {
+    const id = await contactWithHistory('hangup@example.com');
+    const [event] = await s.sql<{ id: string }>(`SELECT id FROM {schema}.fc_event_tracking WHERE subscriber_id = $1 LIMIT 1`, [id]);
+    await s.sql(
+      `INSERT INTO {schema}.fc_event_occurrences (event_id, subscriber_id, counter, value, occurred_at)
+       SELECT $1, $2, g, repeat('x', 2000), now() FROM generate_series(1, $3) g`,
+      [event.id, id, EXPORT_BATCH * 4],
+    );
+    for (let i = 0; i < MAX_CONCURRENT_EXPORTS + 2; i += 1) {
+      const controller = new AbortController();
+      const response = await fetch(`${s.base}/subscribers/${id}/export`, { headers: { authorization: s.auth.manage }, signal: controller.signal });
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      await reader.read(); // the first bytes arrived: the stream is under way
+      controller.abort();
+      await reader.closed.catch(() => undefined);
+    }
+    // Each hung-up export released its place once the server saw the socket close.
+    for (;;) {
+      const answer = await fetch(`${s.base}/subscribers/${id}/export`, { headers: { authorization: s.auth.manage } });
+      const text = await answer.text();
+      if (answer.status === 503) continue; // a hung-up stream not yet noticed; the loop is bounded by jest's timeout
+      expect(answer.status).toBe(200);
+      expect(text.trimEnd().split('\n').at(-1)).toContain('"type":"end"');
+      break;
+    }
   });
 
   test('an erase racing track-events for the same contact leaves no orphan rows and answers no 500', async () => {
