@@ -29,6 +29,10 @@ import { OutboxPoller } from './outbox/outboxPoller';
 import { OutboxStore } from './outbox/outboxStore';
 import { DeliveredMarks } from './outbox/deliveredMarks';
 import type { DataSource } from 'typeorm';
+import { createPrivacy, type Privacy } from './privacy/privacy';
+import { RetentionPruner, type PruneReport } from './retention/pruner';
+import { RetentionRules } from './retention/retentionRules';
+import { retentionSettings, type RetentionOptions } from './retention/retentionSettings';
 
 export interface EventTrackingOptions extends DatabaseOptions {
   /** Time zone of the "YYYY-MM-DD HH:MM:SS" dates the API returns (default UTC). */
@@ -80,6 +84,8 @@ export interface EventTrackingOptions extends DatabaseOptions {
    * before reading the database's version counter again, in ms (default 1,000; see docs/event-definitions.md).
    */
   eventDefinitions?: { refreshMs?: number };
+  /** What the background pruner removes and how gently (src/retention/retentionSettings.ts); default: the history is kept. */
+  retention?: RetentionOptions;
   /** Test-only fault switches. */
   testing?: {
     afterCommit?: () => void;
@@ -107,6 +113,10 @@ export interface EventTrackingRuntime {
   dataSource: DataSource;
   /** The read budget the API's listings run within; hosts run their own scanning reads in it too (`reads.run(fn)`). */
   reads: ReadBudget;
+  /** Retention: a pruning pass now (`prune()`), and the per-event-key overrides (`rules`). */
+  retention: { prune(): Promise<PruneReport>; rules: RetentionRules; defaultDays: number | null };
+  /** Privacy requests: erase a contact (and suppress its e-mail), export its data, lift a suppression. */
+  privacy: Privacy;
 }
 
 /** The composition root: opens (and migrates) the database and wires hooks, tracker and API. */
@@ -117,6 +127,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const hooks = options.hooks ?? createHookRegistry();
 
   const delivery = deliverySettings(options);
+  const retention = retentionSettings(options.retention, delivery.retentionMs, delivery.deliver);
   const writeConcurrency = options.writeConcurrency ?? 2;
   if (!Number.isSafeInteger(writeConcurrency) || writeConcurrency < 1) throw new TypeError('writeConcurrency must be a positive integer');
   const definitionsRefreshMs = refreshMsOf(options.eventDefinitions?.refreshMs);
@@ -155,7 +166,13 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     timeZone,
     leaseMs: delivery.leaseMs,
     intervalMs: delivery.pollIntervalMs,
-    retentionMs: delivery.retentionMs,
+  });
+  const retentionRules = new RetentionRules(sql, tables);
+  const pruner = new RetentionPruner({
+    db: sql,
+    tables,
+    settings: retention,
+    logger,
   });
   const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger });
   const reads = new ReadBudget(options.reads);
@@ -189,6 +206,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   } else if (delivery.deliver) {
     poller.start();
   }
+  pruner.start();
 
   return {
     hooks,
@@ -201,6 +219,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
         unregister();
         automations.close();
         await poller.stop();
+        await pruner.stop();
         await inFlight.drain();
         await database.close();
       })();
@@ -209,6 +228,8 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     database: { kind: database.kind, url: database.url, schema: database.schema },
     dataSource: database.dataSource,
     reads,
+    retention: { prune: () => pruner.prune(), rules: retentionRules, defaultDays: retention.historyDays },
+    privacy: createPrivacy({ contacts, sql, tables }),
   };
 }
 

@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'runtime_closed'
   | 'idempotency_key_mismatch'
   | 'invalid_properties'
-  | 'invalid_definition';
+  | 'invalid_definition'
+  | 'subscriber_suppressed';
 
 /**
  * A failure the caller caused (bad input, unknown contact). It carries a stable `code` and a message

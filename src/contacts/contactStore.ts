@@ -1,8 +1,12 @@
-import type { TransactionalSqlRunner } from '../db/preparedStatements';
+import type { SqlRunner, TransactionalSqlRunner } from '../db/preparedStatements';
 import type { TableNames } from '../db/tableNames';
 import type { NormalizedContact } from './contactInput';
 import type { ContactRow } from './contactRecord';
 import { GroupCommit } from '../runtime/groupCommit';
+import { asSuppressedError } from './suppression';
+
+/** Work an erase does inside the contact's delete transaction, with the contact row locked. */
+export type WithinDelete = (tx: SqlRunner, contact: { id: string; email: string }) => Promise<void>;
 
 /** Every query on fc_subscribers, parameterised, in one place. E-mail compares case-insensitively. */
 export class ContactStore {
@@ -52,17 +56,30 @@ export class ContactStore {
     return first(await this.db.query(this.sql.byUser, [userId, email?.trim() ?? null]));
   }
 
-  /** Atomic: concurrent calls for one e-mail give one contact. */
+  /**
+   * Atomic: concurrent calls for one e-mail give one contact. The e-mail of an erased contact is
+   * refused with FcrmError `subscriber_suppressed` (the database's trigger decides, see
+   * contacts/suppression.ts), so every path that creates contacts through here inherits the check.
+   */
   async createOrUpdate(contact: NormalizedContact): Promise<{ row: ContactRow; created: boolean }> {
-    const rows: Array<ContactRow & { created: boolean }> = await this.db.query(this.sql.upsert, [
-      contact.email,
-      contact.first_name,
-      contact.last_name,
-      contact.user_id,
-      contact.status,
-    ]);
+    let rows: Array<ContactRow & { created: boolean }>;
+    try {
+      rows = await this.db.query(this.sql.upsert, [contact.email, contact.first_name, contact.last_name, contact.user_id, contact.status]);
+    } catch (error) {
+      throw asSuppressedError(error) ?? error;
+    }
     const { created, ...row } = rows[0];
     return { row, created };
+  }
+
+  /**
+   * Which of these e-mails are suppressed (erased contacts), as given. For bulk creators: one
+   * suppressed e-mail fails a whole multi-row INSERT (the trigger), so they set those items aside first.
+   */
+  async suppressedAmong(emails: string[]): Promise<Set<string>> {
+    if (emails.length === 0) return new Set();
+    const rows: Array<{ email: string }> = await this.db.query(this.sql.suppressedAmong, [emails]);
+    return new Set(rows.map((row) => row.email));
   }
 
   /**
@@ -76,12 +93,17 @@ export class ContactStore {
    * them locked already. A writer that comes later waits, then finds the contact gone
    * (subscriber_not_found). A deadlock with anything else, or a serialization failure, is retried.
    */
-  async delete(id: string): Promise<boolean> {
+  async delete(id: string, within?: WithinDelete): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.db.transaction(async (tx) => {
           await tx.query(this.sql.lockClaims, [id]);
           await tx.query(this.sql.lockEvents, [id]);
+          if (within) {
+            const [contact] = (await tx.query(this.sql.lockContact, [id])) as Array<{ id: string; email: string }>;
+            if (!contact) return false;
+            await within(tx, { id: String(contact.id), email: contact.email });
+          }
           const deleted: unknown[] = await tx.query(this.sql.delete, [id]);
           return deleted.length > 0;
         });
@@ -112,6 +134,9 @@ function contactSql(tables: TableNames) {
                    ORDER BY idempotency_key FOR UPDATE) locked`,
     lockEvents: `SELECT count(*) FROM (SELECT 1 FROM ${tables.events} WHERE subscriber_id = $1
                    ORDER BY lower(event_key), lower(title) FOR UPDATE) locked`,
+    lockContact: `SELECT id, email FROM ${table} WHERE id = $1 FOR UPDATE`,
+    suppressedAmong: `SELECT x AS email FROM unnest($1::text[]) AS x
+                      WHERE EXISTS (SELECT 1 FROM ${tables.suppressions} p WHERE p.email_hash = ${tables.emailHash}(x))`,
     byId: `SELECT * FROM ${table} WHERE id = $1`,
     byEmail: `SELECT * FROM ${table} WHERE lower(email) = lower($1)`,
     byIds: `SELECT * FROM ${table} WHERE id = ANY($1::bigint[])`,

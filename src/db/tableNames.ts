@@ -18,6 +18,12 @@ export interface TableNames {
   eventTotals: string;
   /** Per contact: its event rows numbered 1..n in the order they were created (kept by the same triggers). */
   eventRanks: string;
+  /** Per event key: how many days its history is kept (the retention overrides). */
+  eventRetention: string;
+  /** Hashed e-mails of erased contacts, which may not be created again. */
+  suppressions: string;
+  /** The SQL function fc_email_hash(text) → bytea: how a suppression names an e-mail. */
+  emailHash: string;
 }
 
 export function tableNames(schema: string): TableNames {
@@ -31,5 +37,8 @@ export function tableNames(schema: string): TableNames {
     outbox: `${s}."fc_event_outbox"`,
     eventTotals: `${s}."fc_event_totals"`,
     eventRanks: `${s}."fc_event_ranks"`,
+    eventRetention: `${s}."fc_event_retention"`,
+    suppressions: `${s}."fc_suppressions"`,
+    emailHash: `${s}."fc_email_hash"`,
   };
 }

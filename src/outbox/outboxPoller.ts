@@ -15,12 +15,9 @@ export interface OutboxPollerOptions {
   leaseMs: number;
   /** How often to look for rows whose writer never dispatched them. */
   intervalMs: number;
-  /** How long delivered rows and idempotency keys are kept. */
-  retentionMs: number;
 }
 
 const BATCH = 100;
-const PURGE_EVERY_MS = 10 * 60_000;
 
 /**
  * At-least-once delivery of done actions: the writer dispatches its own rows right after commit;
@@ -31,7 +28,6 @@ const PURGE_EVERY_MS = 10 * 60_000;
 export class OutboxPoller {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private lastPurge = 0;
 
   constructor(private readonly options: OutboxPollerOptions) {}
 
@@ -68,12 +64,9 @@ export class OutboxPoller {
   private tick(): void {
     if (this.running) return; // one pass at a time
     this.running = this.options.inFlight
+      // Delivered rows and old idempotency claims are removed by the retention pruner (src/retention).
       .run(async () => {
         await this.deliverDue();
-        if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
-          this.lastPurge = Date.now();
-          await this.options.store.purge(this.options.retentionMs);
-        }
       })
       .catch((error: unknown) => this.options.logger.error(describeError(error), 'Delivering pending done actions failed; will retry'))
       .finally(() => {

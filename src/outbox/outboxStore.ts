@@ -12,7 +12,7 @@ export interface ClaimedDelivery {
   contact: ContactRow;
 }
 
-/** Every query on fc_event_outbox and the retention clean-up, in one place. */
+/** Every query on fc_event_outbox, in one place (its clean-up: src/retention/pruneSql.ts). */
 export class OutboxStore {
   private readonly sql: ReturnType<typeof outboxSql>;
 
@@ -42,16 +42,9 @@ export class OutboxStore {
       contact: { ...contact, created_at: new Date(contact.created_at), updated_at: new Date(contact.updated_at) },
     }));
   }
-
-  /** Forgets delivered rows and idempotency keys older than the retention window. */
-  async purge(retentionMs: number): Promise<void> {
-    await this.db.query(this.sql.purgeDelivered, [retentionMs]);
-    await this.db.query(this.sql.purgeKeys, [retentionMs]);
-  }
 }
 
 function outboxSql(t: TableNames) {
-  const ago = (param: string) => `now() - make_interval(secs => ${param}::double precision / 1000)`;
   return {
     markDelivered: `UPDATE ${t.outbox} SET delivered_at = now() WHERE id = ANY($1::bigint[]) AND delivered_at IS NULL`,
     claimExpired: `
@@ -74,7 +67,5 @@ function outboxSql(t: TableNames) {
       JOIN ${t.occurrences} o ON o.id = c.occurrence_id
       JOIN ${t.subscribers} s ON s.id = e.subscriber_id
       ORDER BY c.id`,
-    purgeDelivered: `DELETE FROM ${t.outbox} WHERE delivered_at < ${ago('$1')}`,
-    purgeKeys: `DELETE FROM ${t.idempotencyKeys} WHERE created_at < ${ago('$1')}`,
   };
 }

@@ -23,6 +23,8 @@ import { registerSubscribers } from './routes/subscribers';
 import { registerTrackEvent } from './routes/trackEvent';
 import { registerTrackEvents } from './routes/trackEvents';
 import { registerTrackingEvents } from './routes/trackingEvents';
+import { registerEventRetention } from './routes/eventRetention';
+import { registerPrivacy } from './routes/privacy';
 
 /** The documented request body limit (1 MiB; the batch route has its own); larger bodies get a 413 JSON error. */
 export const BODY_LIMIT = 1_048_576;
@@ -147,6 +149,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       registerContactsQuery(api, deps);
       registerReports(api, deps);
       registerEventDefinitions(api, deps);
+      registerEventRetention(api, deps);
+      registerPrivacy(api, deps);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: REST_PREFIX },

@@ -2,6 +2,8 @@ import { readAuthConfig, type AuthConfig } from './authConfig';
 import { wholeNumber } from './envNumber';
 import { connectionLimitsProblem, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../rest/connectionLimits';
 import { normalisePublicUrl } from '../rest/publicUrl';
+import type { RetentionOptions } from '../retention/retentionSettings';
+import { readRetentionConfig } from './retentionConfig';
 
 /** `npm start`'s settings, all from the environment. */
 export interface ServerConfig extends AuthConfig {
@@ -28,6 +30,8 @@ export interface ServerConfig extends AuthConfig {
   plugins: string[];
   /** FCRM_EVENT_DEFINITIONS_REFRESH_MS: how stale this process's cached event definitions may be (default 1000; 0 = check every batch). */
   eventDefinitionsRefreshMs: number;
+  /** FCRM_HISTORY_RETENTION_DAYS, FCRM_AUTOMATION_RUN_RETENTION_DAYS, FCRM_RETENTION_INTERVAL_SECONDS, FCRM_RETENTION_BATCH_SIZE. */
+  retention: RetentionOptions;
 }
 
 export class ConfigError extends Error {}
@@ -81,5 +85,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     maxConcurrentBatches: wholeNumber(env, 'FCRM_MAX_CONCURRENT_BATCHES', 2, 1, configError),
     reads: { maxConcurrent: wholeNumber(env, 'FCRM_MAX_CONCURRENT_READS', 2, 1, configError), maxQueued: wholeNumber(env, 'FCRM_READ_QUEUE', 32, 0, configError) },
     eventDefinitionsRefreshMs: wholeNumber(env, 'FCRM_EVENT_DEFINITIONS_REFRESH_MS', 1_000, 0, configError),
+    retention: readRetentionConfig(env, configError),
   };
 }

@@ -53,6 +53,7 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
     preparedStatements: config.preparedStatements,
     reads: { ...extras.runtimeOptions?.reads, ...config.reads },
     eventDefinitions: { refreshMs: config.eventDefinitionsRefreshMs, ...extras.runtimeOptions?.eventDefinitions },
+    retention: { ...config.retention, ...extras.runtimeOptions?.retention },
     timeZone: config.timeZone,
     logger,
   });

@@ -1,7 +1,6 @@
 import { HOOKS, type TrackEventData } from '../../src';
 import { sqlRunner } from '../../src/db/preparedStatements';
 import { tableNames } from '../../src/db/tableNames';
-import { OutboxStore } from '../../src/outbox/outboxStore';
 import { EventWriter, type EventWrite } from '../../src/tracking/eventWriter';
 import { createContact, SEED_EVENT } from '../helpers/fixtures';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
@@ -72,7 +71,7 @@ describe('idempotency keys', () => {
     const api = t.rt.api('event_tracker');
     await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'old' });
     await t.sql(`UPDATE {schema}.fc_event_idempotency_keys SET created_at = now() - interval '25 hours'`);
-    await new OutboxStore(sqlRunner(t.rt.dataSource, false), tableNames(t.schema)).purge(24 * 3_600_000);
+    await t.rt.retention.prune();
     expect((await api.track({ ...SEED_EVENT, subscriber_id: contact.id, idempotency_key: 'old' })).counter).toBe(2);
   });
 

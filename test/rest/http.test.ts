@@ -153,6 +153,13 @@ describe('REST: auth, errors, contacts, OpenAPI', () => {
         'GET /wp-json/fluent-crm/v2/event-definitions/{*}',
         'PUT /wp-json/fluent-crm/v2/event-definitions/{*}',
         'DELETE /wp-json/fluent-crm/v2/event-definitions/{*}',
+        'POST /wp-json/fluent-crm/v2/subscribers/{id}/erase',
+        'GET /wp-json/fluent-crm/v2/subscribers/{id}/export',
+        'DELETE /wp-json/fluent-crm/v2/suppressions/{email}',
+        'GET /wp-json/fluent-crm/v2/event-retention',
+        'GET /wp-json/fluent-crm/v2/event-retention/{event_key}',
+        'PUT /wp-json/fluent-crm/v2/event-retention/{event_key}',
+        'DELETE /wp-json/fluent-crm/v2/event-retention/{event_key}',
       ].sort(),
     );
   });

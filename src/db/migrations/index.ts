@@ -10,6 +10,7 @@ import { DropEventPageIndex1764806400000 } from './1764806400000-DropEventPageIn
 import { CascadeHistoryByStatement1764892800000 } from './1764892800000-CascadeHistoryByStatement';
 import { AddIdempotencyFingerprint1764979200000 } from './1764979200000-AddIdempotencyFingerprint';
 import { CreateEventDefinitions1765238400000 } from './1765238400000-CreateEventDefinitions';
+import { AddRetentionAndSuppressions1765324800000 } from './1765324800000-AddRetentionAndSuppressions';
 import { CreateAdminSessions1765584000000 } from './1765584000000-CreateAdminSessions';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
@@ -26,5 +27,6 @@ export const migrations = [
   CascadeHistoryByStatement1764892800000,
   AddIdempotencyFingerprint1764979200000,
   CreateEventDefinitions1765238400000,
+  AddRetentionAndSuppressions1765324800000,
   CreateAdminSessions1765584000000,
 ];

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { isFcrmError } from '../../errors';
 import { subscriberNotFoundMessage } from '../../api/notFound';
 import { requireCapability } from '../authentication';
-import { fcrmErrorBody, notFoundBody, requiredFieldErrors } from '../errorBodies';
+import { fcrmErrorBody, notFoundBody, requiredFieldErrors, wpError } from '../errorBodies';
 import { requestParams } from '../requestParams';
 import type { RestDeps } from '../restDeps';
 import { contactBody, contactSchema, errorSchemas, idParams } from '../schemas';
@@ -48,6 +48,8 @@ export function registerSubscribers(app: FastifyInstance, deps: RestDeps): void 
         const { contact, created } = await contacts().upsert(params as { email: string });
         return { message: created ? 'Successfully added the subscriber.' : 'Subscriber has been updated.', created, contact };
       } catch (error) {
+        // An erased contact's e-mail: WordPress's error shape, as the other new routes answer.
+        if (isFcrmError(error) && error.code === 'subscriber_suppressed') return reply.code(422).send(wpError(error.code, error.message, 422));
         if (isFcrmError(error)) return reply.code(422).send(fcrmErrorBody(error));
         throw error;
       }
