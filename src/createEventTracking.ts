@@ -25,6 +25,8 @@ import { OutboxPoller } from './outbox/outboxPoller';
 import { OutboxStore } from './outbox/outboxStore';
 import { DeliveredMarks } from './outbox/deliveredMarks';
 import type { DataSource } from 'typeorm';
+import { doneInstrument } from './ops/doneInstrument';
+import { openOperations, type OperationsOptions, type RuntimeOperations } from './ops/runtimeOperations';
 
 export interface EventTrackingOptions extends DatabaseOptions {
   /** Time zone of the "YYYY-MM-DD HH:MM:SS" dates the API returns (default UTC). */
@@ -71,6 +73,13 @@ export interface EventTrackingOptions extends DatabaseOptions {
    * rejects with ServerBusyError. Keeps connections free for writes however many reads arrive.
    */
   reads?: ReadBudgetOptions;
+  /**
+   * OpenTelemetry (docs/operations.md): `false` off; `{ tracerProvider }` spans to that provider; unset:
+   * on only when OTEL_EXPORTER_OTLP_ENDPOINT is set (OTLP/HTTP). Off costs nothing.
+   */
+  tracing?: OperationsOptions['tracing'];
+  /** The bounds of /readyz's database check (default: 1 s timeout, one answer reused for 250 ms). */
+  readiness?: OperationsOptions['readiness'];
   /** Test-only fault switches. */
   testing?: {
     afterCommit?: () => void;
@@ -98,6 +107,8 @@ export interface EventTrackingRuntime {
   dataSource: DataSource;
   /** The read budget the API's listings run within; hosts run their own scanning reads in it too (`reads.run(fn)`). */
   reads: ReadBudget;
+  /** Readiness, metrics (`operations.metrics.registry`, prom-client) and tracing: docs/operations.md. */
+  operations: RuntimeOperations;
 }
 
 /** The composition root: opens (and migrates) the database and wires hooks, tracker and API. */
@@ -117,13 +128,24 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const events = new EventStore(sql, tables);
   const actingUser = new ActingUserContext();
   const inFlight = new InFlight();
-  const afterCommit = new AfterCommitHooks(hooks, logger);
+  let operations: RuntimeOperations;
+  try {
+    operations = await openOperations(database, tables, options);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const { metrics, tracing } = operations;
+  const afterCommit = new AfterCommitHooks(hooks, logger, doneInstrument(metrics, tracing));
   const outboxStore = new OutboxStore(sql, tables);
   const tracker = new Tracker({
-    writer: new CoalescingWriter(new EventWriter(sql, tables, delivery.deliver ? delivery.leaseMs : null), {
-      maxConcurrent: writeConcurrency,
-      maxItems: MAX_BATCH,
-    }),
+    writer: tracing.wrapWriter(
+      new CoalescingWriter(new EventWriter(sql, tables, delivery.deliver ? delivery.leaseMs : null), {
+        maxConcurrent: writeConcurrency,
+        maxItems: MAX_BATCH,
+      }),
+    ),
+    tracing,
     contacts: new ContactResolver(contacts, options.resolveUserEmail),
     actingUser,
     afterCommit,
@@ -142,10 +164,10 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     intervalMs: delivery.pollIntervalMs,
     retentionMs: delivery.retentionMs,
   });
-  const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger });
+  const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger, observer: metrics });
   const reads = new ReadBudget(options.reads);
   const api = createApiAccessor({
-    event_tracker: reads.limit(createEventTrackerApi({ tracker, events, contacts, inFlight, timeZone }), ['getEvents', 'getOccurrences']),
+    event_tracker: reads.limit(createEventTrackerApi({ tracker, events, contacts, inFlight, timeZone, observer: metrics }), ['getEvents', 'getOccurrences']),
     contacts: reads.limit(
       createContactsApi({ contacts, timeZone, dataSource: database.dataSource, tables, listingQuery: options.testing?.listingQuery }),
       ['query'],
@@ -157,6 +179,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     tracker: { api },
     inFlight,
     logger,
+    onRun: (status) => metrics.automationRun(status),
     checkConditions: (subscriberId, groups, now) => checkContactMatches(database.dataSource, tables, subscriberId, groups, now),
     parseConditions: parseFilterGroups,
   });
@@ -182,17 +205,20 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     drain: () => inFlight.drain(),
     close() {
       closing ??= (async () => {
+        operations.readiness.beginShutdown();
         unregister();
         automations.close();
         await poller.stop();
         await inFlight.drain();
         await database.close();
+        await tracing.close();
       })();
       return closing;
     },
     database: { kind: database.kind, url: database.url, schema: database.schema },
     dataSource: database.dataSource,
     reads,
+    operations,
   };
 }
 

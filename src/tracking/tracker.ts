@@ -11,6 +11,7 @@ import type { EventWriting } from './coalescingWriter';
 import type { EventWrite, WriteOutcome } from './eventWriter';
 import { normalizeTrackInput, type NormalizedEvent } from './normalizeInput';
 import type { ContactResolver } from './resolveContact';
+import { NO_TRACING, type Tracing } from '../ops/tracing';
 
 export interface TrackOptions {
   /** In-process callers may name the contact with an already loaded `subscriber`; REST may not. */
@@ -90,6 +91,8 @@ export interface TrackerDeps {
   dispatchDone: boolean;
   /** Test-only fault switch: runs between commit and dispatch. */
   afterCommitFault?: () => void;
+  /** Where a done action's trace context comes from (kept in its outbox row); off by default. */
+  tracing?: Tracing;
 }
 
 export class Tracker {
@@ -101,6 +104,7 @@ export class Tracker {
   private readonly timeZone: string;
   private readonly dispatchDone: boolean;
   private readonly afterCommitFault?: () => void;
+  private readonly tracing: Tracing;
   /** track() calls of the current tick, started together on the next microtask. */
   private readonly waiting: WaitingCall[] = [];
 
@@ -115,6 +119,7 @@ export class Tracker {
       dispatchDone: this.dispatchDone,
       afterCommitFault: this.afterCommitFault,
     } = deps);
+    this.tracing = deps.tracing ?? NO_TRACING;
   }
 
   /**
@@ -224,6 +229,7 @@ export class Tracker {
           occurredAt: input.occurredAt,
           idempotencyKey: input.idempotencyKey,
           fireDone: items[index].fireDone,
+          traceContext: this.tracing.enabled && items[index].fireDone ? inContextOf(items[index], () => this.tracing.traceparent()) : null,
         },
       });
     });
