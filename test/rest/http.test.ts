@@ -148,6 +148,9 @@ describe('REST: auth, errors, contacts, OpenAPI', () => {
         'DELETE /wp-json/fluent-crm/v2/subscribers/{id}',
         'GET /wp-json/fluent-crm/v2/subscribers',
         'GET /wp-json/fluent-crm/v2/reports/ajax-options',
+        'GET /livez',
+        'GET /readyz',
+        'GET /metrics',
       ].sort(),
     );
   });
