@@ -22,20 +22,27 @@ export interface TrackingObserver {
  */
 export class RuntimeMetrics implements TrackingObserver {
   readonly registry = new Registry();
-  private readonly trackedTotal: Counter<'entrance' | 'result'>;
+  /** One child per (entrance, result), bound once: inc() on it skips hashing the labels per event. */
+  private readonly trackedSeries = new Map<string, { inc(value?: number): void }>();
   private readonly doneDuration: Histogram;
   private readonly runs: Counter<'status'>;
 
   constructor(pool: Pool, backlog: () => Promise<OutboxBacklog>) {
     const registers = [this.registry];
-    this.trackedTotal = new Counter({
+    const trackedTotal = new Counter({
       name: 'fcrm_events_tracked_total',
       help: 'Tracked events by entrance (hook, api, rest, batch, import) and result (stored, replayed, rejected).',
       labelNames: ['entrance', 'result'],
       registers,
     });
     // Every series from zero, so a rate() sees the first event and a dashboard sees all entrances.
-    for (const entrance of ENTRANCES) for (const result of RESULTS) this.trackedTotal.inc({ entrance, result }, 0);
+    for (const entrance of ENTRANCES) {
+      for (const result of RESULTS) {
+        const series = trackedTotal.labels({ entrance, result });
+        series.inc(0);
+        this.trackedSeries.set(`${entrance}/${result}`, series);
+      }
+    }
     this.doneDuration = new Histogram({
       name: 'fcrm_done_action_duration_seconds',
       help: "Time the listeners of fluent_crm/track_event_activity_done took per delivery (the writer's and the recovery poller's).",
@@ -85,7 +92,7 @@ export class RuntimeMetrics implements TrackingObserver {
   }
 
   tracked(entrance: Entrance, result: TrackResultLabel, count = 1): void {
-    this.trackedTotal.inc({ entrance, result }, count);
+    this.trackedSeries.get(`${entrance}/${result}`)?.inc(count);
   }
 
   doneAction(seconds: number): void {
