@@ -6,6 +6,8 @@ import type { OutboxBacklog } from './outboxGauges';
 
 const ENTRANCES: readonly Entrance[] = ['hook', 'api', 'rest', 'batch', 'import'];
 const RESULTS: readonly TrackResultLabel[] = ['stored', 'replayed', 'rejected'];
+const ENTRANCE_INDEX = Object.fromEntries(ENTRANCES.map((entrance, i) => [entrance, i])) as Record<Entrance, number>;
+const RESULT_INDEX = Object.fromEntries(RESULTS.map((result, i) => [result, i])) as Record<TrackResultLabel, number>;
 const RUN_STATUSES: readonly RunStatus[] = ['started', 'completed', 'failed'];
 
 /** What the tracker, the hooks and the automations report; a no-op stand-in needs no registry. */
@@ -17,32 +19,33 @@ export interface TrackingObserver {
 
 /**
  * The runtime's own metrics, in a registry of its own (never prom-client's global one), so several
- * runtimes in one process count apart. The server merges it with its HTTP and process metrics.
+ * runtimes in one process count apart. The server serves it together with its HTTP and process metrics.
  * Gauges are read when scraped: the pool's counters directly, the outbox backlog by one bounded query.
  */
 export class RuntimeMetrics implements TrackingObserver {
   readonly registry = new Registry();
-  /** One child per (entrance, result), bound once: inc() on it skips hashing the labels per event. */
-  private readonly trackedSeries = new Map<string, { inc(value?: number): void }>();
+  /**
+   * Counts per (entrance, result) as plain numbers, handed to the counter when scraped: a count per
+   * event costs an array increment (prom-client's inc() hashes the labels, ~0.2 µs of CPU each).
+   */
+  private readonly trackedCounts = new Float64Array(ENTRANCES.length * RESULTS.length);
   private readonly doneDuration: Histogram;
   private readonly runs: Counter<'status'>;
 
   constructor(pool: Pool, backlog: () => Promise<OutboxBacklog>) {
     const registers = [this.registry];
-    const trackedTotal = new Counter({
+    const counts = this.trackedCounts;
+    new Counter({
       name: 'fcrm_events_tracked_total',
       help: 'Tracked events by entrance (hook, api, rest, batch, import) and result (stored, replayed, rejected).',
       labelNames: ['entrance', 'result'],
       registers,
+      // Every series, from zero: a rate() sees the first event and a dashboard sees all entrances.
+      collect() {
+        this.reset();
+        ENTRANCES.forEach((entrance, e) => RESULTS.forEach((result, r) => this.inc({ entrance, result }, counts[e * RESULTS.length + r])));
+      },
     });
-    // Every series from zero, so a rate() sees the first event and a dashboard sees all entrances.
-    for (const entrance of ENTRANCES) {
-      for (const result of RESULTS) {
-        const series = trackedTotal.labels({ entrance, result });
-        series.inc(0);
-        this.trackedSeries.set(`${entrance}/${result}`, series);
-      }
-    }
     this.doneDuration = new Histogram({
       name: 'fcrm_done_action_duration_seconds',
       help: "Time the listeners of fluent_crm/track_event_activity_done took per delivery (the writer's and the recovery poller's).",
@@ -92,7 +95,7 @@ export class RuntimeMetrics implements TrackingObserver {
   }
 
   tracked(entrance: Entrance, result: TrackResultLabel, count = 1): void {
-    this.trackedSeries.get(`${entrance}/${result}`)?.inc(count);
+    this.trackedCounts[ENTRANCE_INDEX[entrance] * RESULTS.length + RESULT_INDEX[result]] += count;
   }
 
   doneAction(seconds: number): void {
