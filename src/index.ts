@@ -50,3 +50,7 @@ export type { BuildServerOptions } from './rest/buildServer';
 export { CredentialStore } from './auth/credentialStore';
 export { loadPlugins, PluginError } from './plugins/loadPlugins';
 export type { Plugin, PluginContext, PluginSpec } from './plugins/pluginTypes';
+export type { RuntimeOperations, OperationsOptions } from './ops/runtimeOperations';
+export type { ReadinessReport, ReadinessOptions, CheckState } from './ops/readiness';
+export type { Tracing, TracingOptions } from './ops/tracing';
+export type { Entrance } from './ops/entrance';
