@@ -2,6 +2,7 @@ import type { Logger } from '../src/runtime/logger';
 import { describeError } from '../src/runtime/logger';
 import type { InFlight } from '../src/runtime/inFlight';
 import type { Tracker } from '../src/tracking/tracker';
+import type { TrackingObserver } from '../src/ops/runtimeMetrics';
 import { HOOKS } from './hookNames';
 import type { HookRegistry } from './registry';
 
@@ -21,8 +22,10 @@ export function registerTrackEventListener(deps: {
   tracker: Tracker;
   inFlight: InFlight;
   logger: Logger;
+  /** Counts the hook's calls (entrance `hook`) by result. */
+  observer?: Pick<TrackingObserver, 'tracked'>;
 }): () => void {
-  const { hooks, tracker, inFlight, logger } = deps;
+  const { hooks, tracker, inFlight, logger, observer } = deps;
   const failed = async (error: unknown, data: unknown): Promise<void> => {
     logger.error(describeError(error), 'Tracking an event from the hook failed');
     await hooks.doActionIsolated(
@@ -32,8 +35,14 @@ export function registerTrackEventListener(deps: {
       data,
     );
   };
+  const stored = observer ? (result: { replayed: boolean }) => observer.tracked('hook', result.replayed ? 'replayed' : 'stored') : nothing;
   const listener = (data: unknown, fireDone?: unknown): Promise<void> =>
-    inFlight.run(() => tracker.track(data, isTruthyFlag(fireDone)).then(nothing, (error: unknown) => failed(error, data)));
+    inFlight.run(() =>
+      tracker.track(data, isTruthyFlag(fireDone)).then(stored, (error: unknown) => {
+        observer?.tracked('hook', 'rejected');
+        return failed(error, data);
+      }),
+    );
   hooks.addAction(HOOKS.TRACK_EVENT_ACTIVITY, TRACKER_NAMESPACE, listener, 10);
   return () => {
     hooks.removeAction(HOOKS.TRACK_EVENT_ACTIVITY, TRACKER_NAMESPACE);

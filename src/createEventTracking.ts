@@ -33,6 +33,8 @@ import { createPrivacy, type Privacy } from './privacy/privacy';
 import { RetentionPruner, type PruneReport } from './retention/pruner';
 import { RetentionRules } from './retention/retentionRules';
 import { retentionSettings, type RetentionOptions } from './retention/retentionSettings';
+import { doneInstrument } from './ops/doneInstrument';
+import { openOperations, type OperationsOptions, type RuntimeOperations } from './ops/runtimeOperations';
 
 export interface EventTrackingOptions extends DatabaseOptions {
   /** Time zone of the "YYYY-MM-DD HH:MM:SS" dates the API returns (default UTC). */
@@ -86,6 +88,13 @@ export interface EventTrackingOptions extends DatabaseOptions {
   eventDefinitions?: { refreshMs?: number };
   /** What the background pruner removes and how gently (src/retention/retentionSettings.ts); default: the history is kept. */
   retention?: RetentionOptions;
+  /**
+   * OpenTelemetry (docs/operations.md): `false` off; `{ tracerProvider }` spans to that provider; unset:
+   * on only when OTEL_EXPORTER_OTLP_ENDPOINT is set (OTLP/HTTP). Off costs nothing.
+   */
+  tracing?: OperationsOptions['tracing'];
+  /** The bounds of /readyz's database check (default: 1 s timeout, one answer reused for 250 ms). */
+  readiness?: OperationsOptions['readiness'];
   /** Test-only fault switches. */
   testing?: {
     afterCommit?: () => void;
@@ -117,6 +126,8 @@ export interface EventTrackingRuntime {
   retention: { prune(): Promise<PruneReport>; rules: RetentionRules; defaultDays: number | null };
   /** Privacy requests: erase a contact (and suppress its e-mail), export its data, lift a suppression. */
   privacy: Privacy;
+  /** Readiness, metrics (`operations.metrics.registry`, prom-client) and tracing: docs/operations.md. */
+  operations: RuntimeOperations;
 }
 
 /** The composition root: opens (and migrates) the database and wires hooks, tracker and API. */
@@ -138,17 +149,28 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const events = new EventStore(sql, tables);
   const actingUser = new ActingUserContext();
   const inFlight = new InFlight();
-  const afterCommit = new AfterCommitHooks(hooks, logger);
+  let operations: RuntimeOperations;
+  try {
+    operations = await openOperations(database, tables, options);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const { metrics, tracing } = operations;
+  const afterCommit = new AfterCommitHooks(hooks, logger, doneInstrument(metrics, tracing));
   const outboxStore = new OutboxStore(sql, tables);
   const definitions = new EventDefinitions(new DefinitionStore(database.dataSource, definitionTables(database.schema)), {
     refreshMs: definitionsRefreshMs,
     logger,
   });
   const tracker = new Tracker({
-    writer: new CoalescingWriter(new EventWriter(sql, tables, delivery.deliver ? delivery.leaseMs : null), {
-      maxConcurrent: writeConcurrency,
-      maxItems: MAX_BATCH,
-    }),
+    writer: tracing.wrapWriter(
+      new CoalescingWriter(new EventWriter(sql, tables, delivery.deliver ? delivery.leaseMs : null), {
+        maxConcurrent: writeConcurrency,
+        maxItems: MAX_BATCH,
+      }),
+    ),
+    tracing,
     contacts: new ContactResolver(contacts, options.resolveUserEmail),
     actingUser,
     afterCommit,
@@ -174,10 +196,10 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     settings: retention,
     logger,
   });
-  const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger });
+  const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger, observer: metrics });
   const reads = new ReadBudget(options.reads);
   const api = createApiAccessor({
-    event_tracker: reads.limit(createEventTrackerApi({ tracker, events, contacts, inFlight, timeZone }), ['getEvents', 'getOccurrences']),
+    event_tracker: reads.limit(createEventTrackerApi({ tracker, events, contacts, inFlight, timeZone, observer: metrics }), ['getEvents', 'getOccurrences']),
     contacts: reads.limit(
       createContactsApi({ contacts, timeZone, dataSource: database.dataSource, tables, listingQuery: options.testing?.listingQuery }),
       ['query'],
@@ -190,6 +212,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     tracker: { api },
     inFlight,
     logger,
+    onRun: (status) => metrics.automationRun(status),
     checkConditions: (subscriberId, groups, now) => checkContactMatches(database.dataSource, tables, subscriberId, groups, now),
     parseConditions: parseFilterGroups,
   });
@@ -216,12 +239,14 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     drain: () => inFlight.drain(),
     close() {
       closing ??= (async () => {
+        operations.readiness.beginShutdown();
         unregister();
         automations.close();
         await poller.stop();
         await pruner.stop();
         await inFlight.drain();
         await database.close();
+        await tracing.close();
       })();
       return closing;
     },
@@ -230,6 +255,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     reads,
     retention: { prune: () => pruner.prune(), rules: retentionRules, defaultDays: retention.historyDays },
     privacy: createPrivacy({ contacts, sql, tables }),
+    operations,
   };
 }
 

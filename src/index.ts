@@ -61,3 +61,7 @@ export type { RetentionRule } from './retention/retentionRules';
 export type { Privacy } from './privacy/privacy';
 export type { ErasedRows } from './privacy/eraseContact';
 export { asSuppressedError } from './contacts/suppression';
+export type { RuntimeOperations, OperationsOptions } from './ops/runtimeOperations';
+export type { ReadinessReport, ReadinessOptions, CheckState } from './ops/readiness';
+export type { Tracing, TracingOptions } from './ops/tracing';
+export type { Entrance } from './ops/entrance';

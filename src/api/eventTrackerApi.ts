@@ -15,6 +15,8 @@ import type { Tracker } from '../tracking/tracker';
 import type { InFlight } from '../runtime/inFlight';
 import { subscriberNotFoundMessage } from './notFound';
 import { propertyErrorsOf, type PropertyError } from '../definitions/invalidPropertiesError';
+import { currentEntrance, outsideEntrance } from '../ops/entrance';
+import type { TrackingObserver } from '../ops/runtimeMetrics';
 
 /**
  * The data a tracking call takes (seed: "Event Data"). Typed so a misspelt key in an object literal
@@ -82,23 +84,54 @@ export function createEventTrackerApi(deps: {
   contacts: ContactStore;
   inFlight: InFlight;
   timeZone: string;
+  /** Counts calls by entrance (`api` unless a REST route or the importer said otherwise) and result. */
+  observer?: Pick<TrackingObserver, 'tracked'>;
 }): EventTrackerApi {
+  const observer = deps.observer;
   return {
     async track(data, fireDone = false) {
-      const { event } = await deps.inFlight.run(() => deps.tracker.track(data, fireDone === true));
-      return event;
+      const entrance = currentEntrance();
+      // The listeners it starts are not this entrance's calls.
+      const tracking = outsideEntrance(() => deps.inFlight.run(() => deps.tracker.track(data, fireDone === true)));
+      let result: Awaited<typeof tracking>;
+      try {
+        result = await tracking;
+      } catch (error) {
+        observer?.tracked(entrance, 'rejected');
+        throw error;
+      }
+      observer?.tracked(entrance, result.replayed ? 'replayed' : 'stored');
+      return result.event;
     },
 
     async trackMany(items, fireDone = false) {
-      const results = await deps.inFlight.run(() => deps.tracker.trackMany(items, fireDone === true));
-      return results.map((result, index): BatchResult => {
+      const entrance = currentEntrance();
+      let results: Awaited<ReturnType<typeof deps.tracker.trackMany>>;
+      try {
+        results = await outsideEntrance(() => deps.inFlight.run(() => deps.tracker.trackMany(items, fireDone === true)));
+      } catch (error) {
+        // The whole call failed (not an array, the database down): every item it carried was rejected.
+        observer?.tracked(entrance, 'rejected', Array.isArray(items) ? items.length : 1);
+        throw error;
+      }
+      let stored = 0;
+      let replayed = 0;
+      const answers = results.map((result, index): BatchResult => {
         if ('error' in result) {
           const errors = propertyErrorsOf(result.error);
           const failed = { index, error_code: result.error.code, message: result.error.message };
           return errors ? { ...failed, errors } : failed;
         }
+        if (result.replayed) replayed += 1;
+        else stored += 1;
         return result.replayed ? { index, id: result.event.id, replayed: true } : { index, id: result.event.id };
       });
+      if (observer) {
+        if (stored) observer.tracked(entrance, 'stored', stored);
+        if (replayed) observer.tracked(entrance, 'replayed', replayed);
+        if (results.length - stored - replayed) observer.tracked(entrance, 'rejected', results.length - stored - replayed);
+      }
+      return answers;
     },
 
     async getOccurrences(subscriberId, eventId, options = {}) {

@@ -11,6 +11,7 @@ import { currentChainDepth, MAX_CHAIN_DEPTH, runNested } from './chainDepth';
 import type { ParsedTrigger } from './definition';
 import type { AutomationHandler } from './handler';
 import type { AutomationRunStore } from './runStore';
+import type { RunStatus } from './runsTable';
 import { matchTrigger } from './triggerMatch';
 
 export interface ListenerDeps {
@@ -21,6 +22,8 @@ export interface ListenerDeps {
   tracker: EventTrackerHost;
   inFlight: InFlight;
   logger: Logger;
+  /** Told of every run: `started` when claimed, then `completed` or `failed` (metrics). */
+  onRun?: (status: RunStatus) => void;
 }
 
 /**
@@ -63,6 +66,7 @@ export function createEventRecordedListener(
       deliveryId: deliveryIdOf(delivery),
     });
     if (runId === null) return;
+    deps.onRun?.('started');
     const run = { automationId: trigger.id, subscriberId: Number(facts.subscriberId), runId };
     try {
       await runNested(() =>
@@ -79,9 +83,11 @@ export function createEventRecordedListener(
       await deps.runs
         .finish(runId, 'failed', describeError(error).error)
         .catch((finishError: unknown) => deps.logger.error(describeError(finishError), 'Recording a failed automation run failed'));
+      deps.onRun?.('failed');
       throw new AutomationFailedError(run, error);
     }
     await deps.runs.finish(runId, 'completed');
+    deps.onRun?.('completed');
   };
 
   return (event, subscriber, delivery) => deps.inFlight.run(() => start(event, subscriber, delivery).catch(report));

@@ -8,6 +8,7 @@ import { runImport } from './import/runImport';
 import { formatSummary } from './import/summary';
 import { ImportTally } from './import/tally';
 import { ImportFileError } from './import/types';
+import { withEntrance } from '../ops/entrance';
 
 /**
  * `npm run import -- FILE [--format ndjson|csv] [--batch 500] [--no-done] [--no-derive-keys]`:
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     const { complete } = await runImport({
       tally,
       records: args.format === 'csv' ? csvRecords(file.chunks) : ndjsonRecords(file.chunks),
-      trackMany: (events) => runtime.api('event_tracker').trackMany(events, fireDone),
+      trackMany: (events) => withEntrance('import', () => runtime.api('event_tracker').trackMany(events, fireDone)),
       batchSize: args.batchSize,
       deriveKeys: args.deriveKeys,
       onProgress: () => progress.update(state()),

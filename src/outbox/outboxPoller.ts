@@ -50,10 +50,12 @@ export class OutboxPoller {
     for (;;) {
       const due = await store.claimExpired(BATCH, leaseMs);
       for (const row of due) {
-        await afterCommit.done(toEventRecord(row.event, timeZone), toContactRecord(row.contact, timeZone), {
-          id: row.outboxId,
-          attempt: row.attempt,
-        });
+        await afterCommit.done(
+          toEventRecord(row.event, timeZone),
+          toContactRecord(row.contact, timeZone),
+          { id: row.outboxId, attempt: row.attempt },
+          row.traceContext, // continues the trace of the call that recorded it
+        );
       }
       await store.markDelivered(due.map((row) => row.outboxId));
       delivered += due.length;

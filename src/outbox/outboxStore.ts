@@ -10,6 +10,8 @@ export interface ClaimedDelivery {
   /** The event as the occurrence left it (its counter and value). */
   event: EventRow;
   contact: ContactRow;
+  /** The W3C traceparent of the call that recorded it (null when tracing was off). */
+  traceContext: string | null;
 }
 
 /** Every query on fc_event_outbox, in one place (its clean-up: src/retention/pruneSql.ts). */
@@ -33,11 +35,13 @@ export class OutboxStore {
    * rows, and the lease keeps a claimed row from being taken again while it is delivered.
    */
   async claimExpired(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows: Array<EventRow & { outbox_id: string; attempts: number; item_counter: number; item_value: string; contact: ContactRow }> =
-      await this.db.query(this.sql.claimExpired, [limit, leaseMs]);
-    return rows.map(({ outbox_id, attempts, item_counter, item_value, contact, ...event }) => ({
+    const rows: Array<
+      EventRow & { outbox_id: string; attempts: number; item_counter: number; item_value: string; contact: ContactRow; trace_context: string | null }
+    > = await this.db.query(this.sql.claimExpired, [limit, leaseMs]);
+    return rows.map(({ outbox_id, attempts, item_counter, item_value, contact, trace_context, ...event }) => ({
       outboxId: String(outbox_id),
       attempt: attempts,
+      traceContext: trace_context,
       event: { ...event, counter: item_counter, value: item_value, created_at: new Date(event.created_at), updated_at: new Date(event.updated_at) },
       contact: { ...contact, created_at: new Date(contact.created_at), updated_at: new Date(contact.updated_at) },
     }));
@@ -59,9 +63,9 @@ function outboxSql(t: TableNames) {
         UPDATE ${t.outbox} b
         SET attempts = b.attempts + 1, claimed_until = now() + make_interval(secs => $2::double precision / 1000)
         FROM due WHERE b.id = due.id
-        RETURNING b.id, b.event_id, b.occurrence_id, b.attempts
+        RETURNING b.id, b.event_id, b.occurrence_id, b.attempts, b.trace_context
       )
-      SELECT e.*, c.id AS outbox_id, c.attempts, o.counter AS item_counter, o.value AS item_value, to_jsonb(s) AS contact
+      SELECT e.*, c.id AS outbox_id, c.attempts, c.trace_context, o.counter AS item_counter, o.value AS item_value, to_jsonb(s) AS contact
       FROM claimed c
       JOIN ${t.events} e ON e.id = c.event_id
       JOIN ${t.occurrences} o ON o.id = c.occurrence_id

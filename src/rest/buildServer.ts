@@ -25,6 +25,7 @@ import { registerTrackEvents } from './routes/trackEvents';
 import { registerTrackingEvents } from './routes/trackingEvents';
 import { registerEventRetention } from './routes/eventRetention';
 import { registerPrivacy } from './routes/privacy';
+import { instrumentServer, registerOperationsRoutes } from '../ops/serverOperations';
 
 /** The documented request body limit (1 MiB; the batch route has its own); larger bodies get a 413 JSON error. */
 export const BODY_LIMIT = 1_048_576;
@@ -85,6 +86,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
   applyConnectionCap(app, limits);
   addSecurityHeaders(app);
+  const metrics = instrumentServer(app, options.runtime);
   app.decorate('publicBaseUrl', options.publicUrl === undefined ? null : normalisePublicUrl(options.publicUrl));
   registerLingeringClose(app, options.linger ?? DEFAULT_LINGER);
 
@@ -135,6 +137,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       options.hashQueue instanceof HashWorkQueue ? options.hashQueue : new HashWorkQueue(options.hashQueue ?? DEFAULT_HASH_QUEUE_LIMITS),
     batches: batchGate(options.maxConcurrentBatches),
   };
+  registerOperationsRoutes(app, deps, metrics);
   await app.register(
     async (api) => {
       // A request without a body (parameters in the query string) validates as an empty object.

@@ -32,6 +32,10 @@ export interface ServerConfig extends AuthConfig {
   eventDefinitionsRefreshMs: number;
   /** FCRM_HISTORY_RETENTION_DAYS, FCRM_AUTOMATION_RUN_RETENTION_DAYS, FCRM_RETENTION_INTERVAL_SECONDS, FCRM_RETENTION_BATCH_SIZE. */
   retention: RetentionOptions;
+  /** METRICS_PORT: GET /metrics without a credential on 127.0.0.1 at this port (0: any free one); unset: none. */
+  metricsPort?: number;
+  /** FCRM_SHUTDOWN_DELAY_MS: on SIGTERM, /readyz answers 503 this long before the server stops accepting (default 0). */
+  shutdownDelayMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -69,8 +73,12 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
       throw new ConfigError(`PUBLIC_URL ${(error as Error).message}`);
     }
   }
+  const metricsPort = env.METRICS_PORT?.trim() ? wholeNumber(env, 'METRICS_PORT', 0, 0, configError) : undefined;
+  if (metricsPort !== undefined && metricsPort > 65_535) throw new ConfigError(`METRICS_PORT must be a whole number from 0 to 65535; got ${JSON.stringify(env.METRICS_PORT)}`);
   return {
     ...readAuthConfig(env, configError),
+    metricsPort,
+    shutdownDelayMs: wholeNumber(env, 'FCRM_SHUTDOWN_DELAY_MS', 0, 0, configError),
     port,
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,

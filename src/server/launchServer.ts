@@ -9,6 +9,7 @@ import { REST_PREFIX } from '../rest/publicUrl';
 import type { ServerConfig } from './config';
 import { createServerLogger } from './serverLogger';
 import { withoutPassword } from '../db/redactUrl';
+import { listenMetrics } from '../ops/metricsRoutes';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -17,7 +18,12 @@ export interface RunningServer {
   baseUrl: string;
   /** Created on the first start, when no credential existed; shown once. */
   administrator: { name: string; password: string } | null;
-  /** Stops accepting, finishes in-flight requests and hook work, closes the database. */
+  /** The loopback metrics listener's URL (METRICS_PORT), or null. */
+  metricsUrl: string | null;
+  /**
+   * /readyz turns 503 at once; after FCRM_SHUTDOWN_DELAY_MS (for load balancers to notice) it stops
+   * accepting, finishes in-flight requests and hook work, closes the database.
+   */
   stop(): Promise<void>;
 }
 
@@ -78,6 +84,13 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
       timeZone: config.timeZone,
     });
     await app.listen({ port: config.port, host: config.host });
+    let metricsListener: Awaited<ReturnType<typeof listenMetrics>> | undefined;
+    try {
+      if (config.metricsPort !== undefined) metricsListener = await listenMetrics(app.fcrmMetrics, config.metricsPort);
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -87,8 +100,12 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
       runtime,
       baseUrl: `http://${host}:${port}${REST_PREFIX}`,
       administrator,
+      metricsUrl: metricsListener ? `http://127.0.0.1:${metricsListener.port}/metrics` : null,
       stop() {
         stopping ??= (async () => {
+          runtime.operations.readiness.beginShutdown();
+          if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+          await metricsListener?.close();
           await app.close();
           await credentials.idle();
           await runtime.close();

@@ -6,7 +6,10 @@ import { launchServer } from './launchServer';
 
 /** The server's limits, as `npm start` reads them from the environment (README, Configuration); unset ones keep its defaults. */
 export type ServerLimits = Partial<
-  Pick<ServerConfig, 'trustProxy' | 'failedAuthLimit' | 'hashQueue' | 'maxConcurrentBatches' | 'connectionLimits' | 'publicUrl'>
+  Pick<
+    ServerConfig,
+    'trustProxy' | 'failedAuthLimit' | 'hashQueue' | 'maxConcurrentBatches' | 'connectionLimits' | 'publicUrl' | 'metricsPort' | 'shutdownDelayMs'
+  >
 >;
 
 export interface StartServerOptions extends EventTrackingOptions {
@@ -29,6 +32,8 @@ export interface StartedServer {
   app: FastifyInstance;
   /** Created on the first start on a database without credentials; shown once. */
   administrator: { name: string; password: string } | null;
+  /** `http://127.0.0.1:PORT/metrics` when `limits.metricsPort` is set. */
+  metricsUrl: string | null;
   /** Stops accepting, finishes in-flight requests and hook work, closes the database (idempotent). */
   close(): Promise<void>;
 }
@@ -56,7 +61,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sta
     plugins: (plugins ?? []).map((plugin) => (typeof plugin === 'string' ? plugin : plugin.name || '(function)')),
   };
   const server = await launchServer(config, { runtimeOptions, plugins: plugins ?? [], logger: runtimeOptions.logger });
-  return { url: server.baseUrl, runtime: server.runtime, app: server.app, administrator: server.administrator, close: () => server.stop() };
+  return { url: server.baseUrl, runtime: server.runtime, app: server.app, administrator: server.administrator, metricsUrl: server.metricsUrl, close: () => server.stop() };
 }
 
 function definedOnly<T extends object>(values: T): Partial<T> {

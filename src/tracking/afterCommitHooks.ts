@@ -3,6 +3,7 @@ import type { Delivery } from '../../hooks/hookMap';
 import type { HookRegistry } from '../../hooks/registry';
 import type { ContactRecord } from '../contacts/contactRecord';
 import { describeError, type Logger } from '../runtime/logger';
+import { UNINSTRUMENTED, type DoneInstrument } from '../ops/doneInstrument';
 import type { TrackedEventRecord } from './eventRecord';
 
 const SETTLED: Promise<void> = Promise.resolve();
@@ -19,11 +20,16 @@ export class AfterCommitHooks {
   constructor(
     private readonly hooks: HookRegistry,
     private readonly logger: Logger,
+    /** Times (and traces) every done action's dispatch. */
+    private readonly instrument: DoneInstrument = UNINSTRUMENTED,
   ) {}
 
-  /** The done action alone: a delivery by the recovery poller (the writer's own go through written()). */
-  done(event: TrackedEventRecord, subscriber: ContactRecord, delivery: Delivery): Promise<void> {
-    return this.isolated(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, subscriber, delivery) ?? SETTLED;
+  /**
+   * The done action alone: a delivery by the recovery poller (the writer's own go through written()),
+   * in the trace of the call that recorded it when `traceContext` names one.
+   */
+  done(event: TrackedEventRecord, subscriber: ContactRecord, delivery: Delivery, traceContext?: string | null): Promise<void> {
+    return this.instrument.run(delivery, traceContext, () => this.isolated(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, subscriber, delivery)) ?? SETTLED;
   }
 
   /**
@@ -34,7 +40,7 @@ export class AfterCommitHooks {
   written(event: TrackedEventRecord, subscriber: ContactRecord, delivery: Delivery | null): Promise<void> | undefined {
     const tracked = this.isolated(HOOKS.EVENT_TRACKED, event, subscriber);
     if (!delivery) return tracked;
-    const done = () => this.isolated(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, subscriber, delivery);
+    const done = () => this.instrument.run(delivery, undefined, () => this.isolated(HOOKS.TRACK_EVENT_ACTIVITY_DONE, event, subscriber, delivery));
     return tracked ? tracked.then(done) : done();
   }
 

@@ -17,6 +17,8 @@ export interface EventWrite {
   idempotencyKey: string | null;
   /** Record a done action for it in the outbox. */
   fireDone: boolean;
+  /** The caller's W3C traceparent, kept with the done action for a later delivery (null: tracing off). */
+  traceContext?: string | null;
 }
 
 /** One written item as the statement reports it (JSON: numbers, timestamps in epoch milliseconds, see jsonTime.ts). */
@@ -163,6 +165,7 @@ export class EventWriter {
       idempotency_key: item.idempotencyKey,
       fingerprint,
       fire_done: item.fireDone,
+      trace_context: item.fireDone ? (item.traceContext ?? null) : null,
     }));
     const [{ written, mismatched }]: Array<{ written: WrittenJson[]; mismatched: number[] }> = await this.db.query(this.sql.write, [
       JSON.stringify(input),
@@ -231,7 +234,7 @@ function writeSql(t: TableNames): string {
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json)
     AS i(idx int, subscriber_id bigint, created_by bigint, provider text, event_key text, title text, value text,
-         occurred_at timestamptz, idempotency_key text, fingerprint text, fire_done boolean)
+         occurred_at timestamptz, idempotency_key text, fingerprint text, fire_done boolean, trace_context text)
 ),
 claimed AS (
   -- A key this contact claimed already comes back only when it was claimed for another event: the
@@ -276,7 +279,7 @@ numbered AS (
   -- The event row's columns ride along, so nothing below joins back to a CTE: PostgreSQL estimates
   -- a CTE at one row and would join the 1,000 items of a batch by nested loop (10^6 comparisons).
   SELECT a.idx, a.created_by AS item_created_by, a.provider AS item_provider, a.value AS item_value,
-         a.occurred_at, a.idempotency_key, a.fire_done,
+         a.occurred_at, a.idempotency_key, a.fire_done, a.trace_context,
          up.id, up.subscriber_id, up.counter, up.created_by, up.provider, up.event_key, up.title, up.value,
          up.created_at, up.updated_at,
          up.counter - (row_number() OVER (PARTITION BY up.id ORDER BY a.idx DESC) - 1)::int AS item_counter
@@ -299,10 +302,11 @@ occ AS (
   ORDER BY idx
 ),
 ob AS (
-  INSERT INTO ${t.outbox} (id, event_id, occurrence_id, subscriber_id, attempts, claimed_until)
+  INSERT INTO ${t.outbox} (id, event_id, occurrence_id, subscriber_id, attempts, claimed_until, trace_context)
   SELECT outbox_id, id, occurrence_id, subscriber_id,
          CASE WHEN $2::double precision IS NULL THEN 0 ELSE 1 END,
-         now() + make_interval(secs => $2::double precision / 1000)
+         now() + make_interval(secs => $2::double precision / 1000),
+         trace_context
   FROM ided
   WHERE fire_done
   ORDER BY idx

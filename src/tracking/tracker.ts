@@ -15,6 +15,7 @@ import type { RecordedViolation } from '../definitions/definitionStore';
 import type { DefinitionsSnapshot, Violation } from '../definitions/definitionsSnapshot';
 import { InvalidPropertiesError } from '../definitions/invalidPropertiesError';
 import { valueKindOf, type ValueKind } from '../definitions/valueForSchema';
+import { NO_TRACING, type Tracing } from '../ops/tracing';
 
 export interface TrackOptions {
   /** In-process callers may name the contact with an already loaded `subscriber`; REST may not. */
@@ -98,6 +99,8 @@ export interface TrackerDeps {
   afterCommitFault?: () => void;
   /** Event definitions: every batch is checked against their current snapshot (none: no checks). */
   definitions?: ValueDefinitions;
+  /** Where a done action's trace context comes from (kept in its outbox row); off by default. */
+  tracing?: Tracing;
 }
 
 /** What the tracker needs of the event definitions (src/definitions/eventDefinitions.ts). */
@@ -118,6 +121,7 @@ export class Tracker {
   private readonly dispatchDone: boolean;
   private readonly afterCommitFault?: () => void;
   private readonly definitions?: ValueDefinitions;
+  private readonly tracing: Tracing;
   /** track() calls of the current tick, started together on the next microtask. */
   private readonly waiting: WaitingCall[] = [];
 
@@ -133,6 +137,7 @@ export class Tracker {
       afterCommitFault: this.afterCommitFault,
       definitions: this.definitions,
     } = deps);
+    this.tracing = deps.tracing ?? NO_TRACING;
   }
 
   /**
@@ -245,6 +250,7 @@ export class Tracker {
           occurredAt: input.occurredAt,
           idempotencyKey: input.idempotencyKey,
           fireDone: items[index].fireDone,
+          traceContext: this.tracing.enabled && items[index].fireDone ? inContextOf(items[index], () => this.tracing.traceparent()) : null,
         },
       });
     });

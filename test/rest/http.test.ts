@@ -160,6 +160,9 @@ describe('REST: auth, errors, contacts, OpenAPI', () => {
         'GET /wp-json/fluent-crm/v2/event-retention/{event_key}',
         'PUT /wp-json/fluent-crm/v2/event-retention/{event_key}',
         'DELETE /wp-json/fluent-crm/v2/event-retention/{event_key}',
+        'GET /livez',
+        'GET /readyz',
+        'GET /metrics',
       ].sort(),
     );
   });

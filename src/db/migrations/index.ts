@@ -12,6 +12,7 @@ import { AddIdempotencyFingerprint1764979200000 } from './1764979200000-AddIdemp
 import { CreateEventDefinitions1765238400000 } from './1765238400000-CreateEventDefinitions';
 import { AddRetentionAndSuppressions1765324800000 } from './1765324800000-AddRetentionAndSuppressions';
 import { CreateAdminSessions1765584000000 } from './1765584000000-CreateAdminSessions';
+import { AddOutboxTraceContext1765280000000 } from './1765280000000-AddOutboxTraceContext';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -27,6 +28,7 @@ export const migrations = [
   CascadeHistoryByStatement1764892800000,
   AddIdempotencyFingerprint1764979200000,
   CreateEventDefinitions1765238400000,
+  AddOutboxTraceContext1765280000000,
   AddRetentionAndSuppressions1765324800000,
   CreateAdminSessions1765584000000,
 ];

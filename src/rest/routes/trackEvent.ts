@@ -7,6 +7,7 @@ import { fcrmErrorBody, requiredFieldErrors } from '../errorBodies';
 import { requestParams } from '../requestParams';
 import type { RestDeps } from '../restDeps';
 import { errorSchemas, idempotencyKeyHeaders, trackEventBody } from '../schemas';
+import { withEntrance } from '../../ops/entrance';
 
 const REQUIRED = ['event_key', 'title'] as const;
 
@@ -42,7 +43,10 @@ export function registerTrackEvent(app: FastifyInstance, deps: RestDeps): void {
     async (request, reply) => {
       const params = requestParams(request);
       const missing = REQUIRED.filter((field) => isBlank(params[field]));
-      if (missing.length > 0) return reply.code(422).send(requiredFieldErrors(missing));
+      if (missing.length > 0) {
+        deps.runtime.operations.metrics.tracked('rest', 'rejected');
+        return reply.code(422).send(requiredFieldErrors(missing));
+      }
       // `subscriber` (an already loaded contact) is for in-process callers only, never for a request body.
       const { subscriber: _ignored, ...data } = params;
       const key = idempotencyKeyHeader(request);
@@ -50,7 +54,9 @@ export function registerTrackEvent(app: FastifyInstance, deps: RestDeps): void {
       // trackMany, not track: its result says whether the key had been applied already (a replay).
       let result: BatchResult;
       try {
-        [result] = await deps.runtime.runAs(actingUserOf(request), () => deps.runtime.api('event_tracker').trackMany([data], true));
+        [result] = await withEntrance('rest', () =>
+          deps.runtime.runAs(actingUserOf(request), () => deps.runtime.api('event_tracker').trackMany([data], true)),
+        );
       } catch (error) {
         if (isFcrmError(error)) return reply.code(422).send(fcrmErrorBody(error));
         throw error;

@@ -8,6 +8,7 @@ import { batchAdmission } from '../batchAdmission';
 import { fcrmErrorBody } from '../errorBodies';
 import type { RestDeps } from '../restDeps';
 import { batchResultsSchema, errorSchemas, trackEventsBody } from '../schemas';
+import { withEntrance } from '../../ops/entrance';
 
 /** The batch route's body limit: 1,000 events of about 10 KiB each. Other routes keep 1 MiB. */
 export const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
@@ -47,8 +48,8 @@ export function registerTrackEvents(app: FastifyInstance, deps: RestDeps): void 
         const error = new FcrmError('invalid_data', `Invalid data provided. Send {"events": [...]} or a JSON array of at most ${MAX_BATCH} events`);
         return reply.code(422).send(fcrmErrorBody(error));
       }
-      const results: BatchResult[] = await deps.runtime.runAs(actingUserOf(request), () =>
-        deps.runtime.api('event_tracker').trackMany(events.map(withoutSubscriberObject), true),
+      const results: BatchResult[] = await withEntrance('batch', () =>
+        deps.runtime.runAs(actingUserOf(request), () => deps.runtime.api('event_tracker').trackMany(events.map(withoutSubscriberObject), true)),
       );
       const failed = results.filter((result) => 'error_code' in result).length;
       return { results, stored: results.length - failed, failed };
