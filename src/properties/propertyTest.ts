@@ -128,9 +128,15 @@ function booleanOperand(value: unknown): boolean {
 function dateTest(operator: 'before' | 'after', value: unknown): PropertyTest {
   const moment = typeof value === 'string' ? parseFilterMoment(value) : null;
   if (!moment) throw new Error(`${show(value)} must be an ISO date (2026-01-31) or date-time (2026-01-31T14:00:00Z)`);
-  if (operator === 'before') return { kind: 'date', op: '<', at: moment.at.toISOString() };
-  if (moment.wholeDay) return { kind: 'date', op: '>=', at: new Date(moment.at.getTime() + DAY_MS).toISOString() };
-  return { kind: 'date', op: '>', at: moment.at.toISOString() };
+  const test: PropertyTest =
+    operator === 'before'
+      ? { kind: 'date', op: '<', at: moment.at.toISOString() }
+      : moment.wholeDay
+        ? { kind: 'date', op: '>=', at: new Date(moment.at.getTime() + DAY_MS).toISOString() }
+        : { kind: 'date', op: '>', at: moment.at.toISOString() };
+  // An offset or the next day can carry the bound out of years 1-9999 ("+010000-…"), which PostgreSQL cannot read.
+  if (!/^(?!0000)\d{4}-/.test(test.at)) throw new Error(`${show(value)} is out of range (years 0001 to 9999)`);
+  return test;
 }
 
 /** Whether a parsed value (the occurrence's own, see structuredValue.ts) satisfies the condition at `path`. */
@@ -184,9 +190,19 @@ function numberOf(property: unknown): string | null {
 const PROPERTY_NUMBER = /^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$/;
 export const PROPERTY_NUMBER_SQL = '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$';
 
-/** Case folding as PostgreSQL's lower() does it in the usual UTF-8 locales, for letters with one-letter lower cases. */
+/**
+ * Case folding as PostgreSQL's lower() does it in UTF-8 locales: one character at a time, each to
+ * one character (JavaScript's toLowerCase turns "İ" into two and a final "Σ" into "ς"; towlower does neither).
+ */
 function lower(text: string): string {
-  return text.toLowerCase();
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
+  let folded = '';
+  for (const c of text) {
+    const l = c.toLowerCase();
+    folded += l.length === c.length ? l : String.fromCodePoint(l.codePointAt(0)!);
+  }
+  return folded;
 }
 
 function show(value: unknown): string {
