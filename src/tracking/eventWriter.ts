@@ -13,6 +13,8 @@ export interface EventWrite {
   eventKey: string;
   title: string;
   value: string;
+  /** Whether `value` is also stored as jsonb (value_json); left out, it is decided from the text (structuredValue.ts). */
+  structured?: boolean;
   /** When it happened; null means now. */
   occurredAt: Date | null;
   idempotencyKey: string | null;
@@ -161,7 +163,7 @@ export class EventWriter {
       title: item.title,
       value: item.value,
       // Whether value is also stored as jsonb (value_json): only checked text, so the cast cannot fail.
-      structured: structuredJson(item.value) !== undefined,
+      structured: item.structured ?? structuredJson(item.value) !== undefined,
       occurred_at: item.occurredAt,
       idempotency_key: item.idempotencyKey,
       fingerprint,

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { parseFilterGroups } from '../../src/filters';
 import { compareDecimal } from '../../src/properties/decimal';
 import { formatPropertyPath, parsePropertyPath, valueAtPath } from '../../src/properties/propertyPath';
-import { structuredJson } from '../../src/properties/structuredValue';
+import { isStructuredObjectText, structuredJson } from '../../src/properties/structuredValue';
+import { normalizeValue } from '../../src/tracking/normalizeValue';
 
 describe('property paths', () => {
   test.each([
@@ -78,6 +79,26 @@ describe('structured values (value_json)', () => {
     [`${'['.repeat(64)}${']'.repeat(64)}`, expect.any(Array)],
   ])('%s → %j', (text, expected) => {
     expect(structuredJson(text)).toEqual(expected);
+  });
+});
+
+describe("the tracker's shortcut for object values", () => {
+  test('isStructuredObjectText(normalizeValue(object)) answers as structuredJson does, on random objects and arrays', () => {
+    const deep = fc.letrec((tie) => ({ node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.jsonValue({ maxDepth: 2 }), fc.array(tie('node'), { maxLength: 2 })) })).node;
+    const nested = (depth: number): unknown => (depth === 0 ? 1 : [nested(depth - 1)]);
+    fc.assert(
+      fc.property(fc.oneof(fc.object(), fc.array(fc.jsonValue()), deep, fc.constantFrom(nested(64), nested(65), { a: nested(70) }, ['\u0000', 'a\ud800b'])), (value) => {
+        if (typeof value !== 'object' || value === null) return;
+        let text: string;
+        try {
+          text = normalizeValue(value);
+        } catch {
+          return; // too long or not encodable: never written
+        }
+        expect(isStructuredObjectText(text)).toBe(structuredJson(text) !== undefined);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
