@@ -14,9 +14,10 @@ const TEXTS = [
 ];
 const scalar = fc.oneof(fc.constantFrom<unknown>(...NUMBERS, ...TEXTS, true, false, null), fc.integer({ min: -1000, max: 1000 }));
 const node = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.record({ x: scalar }, { requiredKeys: [] }));
-const valueArb = fc.record({ a: node, b: node, c: node, 'd.e': scalar }, { requiredKeys: [] });
+// A key with the characters a PostgreSQL array literal quotes (the path goes in as text[]).
+const valueArb = fc.record({ a: node, b: node, c: node, 'd.e': scalar, 'q"u,o{t}e\\ x': scalar }, { requiredKeys: [] });
 
-const PATHS = ['a', 'b', 'c', 'a.x', 'a.0', 'a.-1', 'b. 1', 'd\\.e', 'missing'];
+const PATHS = ['a', 'b', 'c', 'a.x', 'a.0', 'a.-1', 'b. 1', 'd\\.e', 'q"u,o{t}e\\\\ x', 'missing'];
 const FILTER_VALUES: unknown[] = [
   ...NUMBERS, ...TEXTS.filter((text) => text !== ''), true, false, 0, 50, -1, '50', '99.990', 'P', 'é',
   '2026-01-31', '2026-01-31T10:00:00Z', '2026-01-31T09:59:59.999+00:00', '2024-02-29T00:00', '2026-01-31T10:00:00.0005Z',
