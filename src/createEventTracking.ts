@@ -8,6 +8,7 @@ import { DefinitionStore } from './definitions/definitionStore';
 import { definitionTables } from './definitions/definitionTables';
 import { EventDefinitions, refreshMsOf } from './definitions/eventDefinitions';
 import { createAutomations, type Automations } from './automation/automations';
+import type { PropertyTypeResolver } from './properties/propertyTest';
 import { AutomationRunStore } from './automation/runStore';
 import { ContactStore } from './contacts/contactStore';
 import { ActingUserContext, type ActingUser } from './context/actingUser';
@@ -163,6 +164,24 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     refreshMs: definitionsRefreshMs,
     logger,
   });
+  // Declared types decide how property filters compare ("100" declared number compares numerically).
+  // Filters compile synchronously, so they read the loaded snapshot; a stale one starts a refresh
+  // (one version read per refreshMs) and is used meanwhile. Loaded once before the runtime is returned.
+  const propertyType: PropertyTypeResolver = (eventKey, path) => {
+    const current = definitions.current();
+    if (current instanceof Promise) {
+      current.catch(() => {}); // an unreachable database is reported by the query itself
+      return definitions.latest().propertyType(eventKey, path);
+    }
+    return current.propertyType(eventKey, path);
+  };
+  try {
+    await definitions.current();
+  } catch (error) {
+    await tracing.close();
+    await database.close();
+    throw error;
+  }
   const tracker = new Tracker({
     writer: tracing.wrapWriter(
       new CoalescingWriter(new EventWriter(sql, tables, delivery.deliver ? delivery.leaseMs : null), {
@@ -201,7 +220,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const api = createApiAccessor({
     event_tracker: reads.limit(createEventTrackerApi({ tracker, events, contacts, inFlight, timeZone, observer: metrics }), ['getEvents', 'getOccurrences']),
     contacts: reads.limit(
-      createContactsApi({ contacts, timeZone, dataSource: database.dataSource, tables, listingQuery: options.testing?.listingQuery }),
+      createContactsApi({ contacts, timeZone, dataSource: database.dataSource, tables, listingQuery: options.testing?.listingQuery, propertyType }),
       ['query'],
     ),
     event_definitions: createEventDefinitionsApi({ definitions, timeZone }),
@@ -213,7 +232,8 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     inFlight,
     logger,
     onRun: (status) => metrics.automationRun(status),
-    checkConditions: (subscriberId, groups, now) => checkContactMatches(database.dataSource, tables, subscriberId, groups, now),
+    checkConditions: (subscriberId, groups, now) => checkContactMatches(database.dataSource, tables, subscriberId, groups, now, propertyType),
+    propertyType,
     parseConditions: parseFilterGroups,
   });
 

@@ -1,3 +1,4 @@
+import type { PropertyTypeResolver } from '../properties/propertyTest';
 import type { DataSource } from 'typeorm';
 import { normalizeContactInput, normalizeEmail, type ContactInput } from '../contacts/contactInput';
 import { toContactRecord, type ContactRecord } from '../contacts/contactRecord';
@@ -61,6 +62,8 @@ export function createContactsApi(deps: {
   timeZone: string;
   dataSource: DataSource;
   tables: TableNames;
+  /** Declared property types for event_tracking_property items (event definitions); none by default. */
+  propertyType?: PropertyTypeResolver;
   /** Test-only: runs inside each listing statement's transaction. */
   listingQuery?: ListingQueryHook;
 }): ContactsApi {
@@ -94,7 +97,7 @@ export function createContactsApi(deps: {
       const { page, perPage } = parsePageParams(options);
       const params: unknown[] = [];
       const conditions = [
-        compileFilterGroups(options.filters, { tables: deps.tables, contactAlias: LISTING_ALIAS, params, now: options.now }),
+        compileFilterGroups(options.filters, { tables: deps.tables, contactAlias: LISTING_ALIAS, params, now: options.now, propertyType: deps.propertyType }),
         contactSearchCondition(options.search, LISTING_ALIAS, params),
       ].filter((condition): condition is string => condition !== null);
       const { rows, total } = await listing.page(conditions.join(' AND ') || 'TRUE', params, perPage, (page - 1) * perPage);

@@ -1,6 +1,7 @@
 import { FcrmError, isFcrmError } from '../errors';
 import { cutToCharacters, LIMITS } from '../tracking/limits';
 import { sanitizeTextField } from '../tracking/sanitize';
+import { parseEventConditions, type EventConditionGroups } from './eventConditions';
 import { AUTOMATION_ID_MAX } from './runsTable';
 
 /** FluentCRM Pro's "Tracking Event Recorded" trigger settings, as a host registers them. */
@@ -15,6 +16,11 @@ export interface EventRecordedTrigger {
   run_multiple?: boolean;
   /** FluentCRM advanced-filter groups (ORed groups of ANDed items) the contact must match. */
   conditions?: unknown;
+  /**
+   * event_tracking_property items (no extra_value / scope / days) the triggering event's own value
+   * must satisfy, checked in memory before `conditions`: `[{ property: 'total', operator: '>', value: 100 }]`.
+   */
+  event_conditions?: unknown;
 }
 
 /** A validated trigger: what the listener compares against. */
@@ -27,6 +33,8 @@ export interface ParsedTrigger {
   runMultiple: boolean;
   /** Condition groups; `null` when there are none, so no query is made. */
   conditions: unknown[] | null;
+  /** Conditions on the triggering event's own value; `null` when there are none. */
+  eventConditions: EventConditionGroups | null;
 }
 
 // Namespaces of @wordpress/hooks allow only these characters; the id becomes part of one.
@@ -41,7 +49,7 @@ export type ConditionsParser = (groups: unknown) => unknown[];
  */
 export function parseTrigger(definition: unknown, parseConditions: ConditionsParser): ParsedTrigger {
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
-    throw invalid('the definition must be an object: { id, event_key, minimum_event_count?, run_multiple?, conditions? }');
+    throw invalid('the definition must be an object: { id, event_key, minimum_event_count?, run_multiple?, conditions?, event_conditions? }');
   }
   const input = definition as Record<string, unknown>;
   const id = idOf(input.id);
@@ -54,6 +62,7 @@ export function parseTrigger(definition: unknown, parseConditions: ConditionsPar
       minimumEventCount: minimumOf(input.minimum_event_count),
       runMultiple: runMultipleOf(input.run_multiple),
       conditions: conditionsOf(input.conditions, parseConditions),
+      eventConditions: parseEventConditions(input.event_conditions),
     };
   } catch (error) {
     // Name the automation: a host registers many, and the message must say which one is wrong.

@@ -9,6 +9,8 @@ import { addEventAction, type EventTrackerHost } from './addEvent';
 import { AutomationFailedError } from './automationFailure';
 import { currentChainDepth, MAX_CHAIN_DEPTH, runNested } from './chainDepth';
 import type { ParsedTrigger } from './definition';
+import { eventConditionsHold } from './eventConditions';
+import type { PropertyTypeResolver } from '../properties/propertyTest';
 import type { AutomationHandler } from './handler';
 import type { AutomationRunStore } from './runStore';
 import type { RunStatus } from './runsTable';
@@ -19,6 +21,8 @@ export interface ListenerDeps {
   runs: AutomationRunStore;
   /** The filter engine, for one contact. */
   matchesConditions(subscriberId: string, groups: unknown[]): Promise<boolean>;
+  /** Declared property types (event definitions) for event_conditions; none by default. */
+  propertyType?: PropertyTypeResolver;
   tracker: EventTrackerHost;
   inFlight: InFlight;
   logger: Logger;
@@ -56,6 +60,10 @@ export function createEventRecordedListener(
         'automation_loop',
         `Automation "${trigger.id}" was not started for contact ${facts.subscriberId}: ${MAX_CHAIN_DEPTH} automation runs already enclose this event (an automation that keeps starting itself?)`,
       );
+    }
+    // In memory, before the query: the event's own value, read from the event the action carries.
+    if (trigger.eventConditions && !eventConditionsHold(trigger.eventConditions, (event as { value?: unknown }).value, trigger.eventKey, deps.propertyType)) {
+      return;
     }
     if (trigger.conditions && !(await deps.matchesConditions(facts.subscriberId, trigger.conditions))) return;
     const runId = await deps.runs.claim({

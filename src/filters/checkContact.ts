@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { TableNames } from '../db/tableNames';
+import type { PropertyTypeResolver } from '../properties/propertyTest';
 import { toDatabaseId } from '../tracking/contactReference';
 import { compileFilterGroups } from './compileFilterGroups';
 
@@ -14,10 +15,11 @@ export async function checkContactMatches(
   subscriberId: number | string,
   groups: unknown,
   now?: Date,
+  propertyType?: PropertyTypeResolver,
 ): Promise<boolean> {
   const id = toDatabaseId(subscriberId);
   const params: unknown[] = [id];
-  const condition = compileFilterGroups(groups, { tables, contactAlias: 's', params, now }) ?? 'TRUE';
+  const condition = compileFilterGroups(groups, { tables, contactAlias: 's', params, now, propertyType }) ?? 'TRUE';
   if (id === null) return false;
   const rows: Array<{ matches: boolean }> = await db.query(
     `SELECT EXISTS (SELECT 1 FROM ${tables.subscribers} s WHERE s.id = $1 AND ${condition}) AS matches`,

@@ -1,4 +1,5 @@
 import type { TableNames } from '../db/tableNames';
+import type { PropertyTypeResolver } from '../properties/propertyTest';
 import { compileItem, INNER_ALIASES } from './compileItem';
 import { parseFilterGroups } from './parseFilterGroups';
 import { assertIdentifier } from './sqlText';
@@ -11,6 +12,11 @@ export interface CompileFilterOptions {
   params: unknown[];
   /** "Now" for `within_days` and the `days` of event_tracking_occurrences (default: the current time); passed as a parameter, never SQL now(). */
   now?: Date;
+  /**
+   * Declared property types for event_tracking_property items (event definitions): a type returned
+   * overrides the one the item's `value` implies. None by default.
+   */
+  propertyType?: PropertyTypeResolver;
 }
 
 /**
@@ -32,6 +38,7 @@ export function compileFilterGroups(groups: unknown, options: CompileFilterOptio
     contactAlias: options.contactAlias,
     params: options.params,
     now: options.now ?? new Date(),
+    propertyType: options.propertyType,
   };
   const ored = parsed.map((group) => `(${group.map((item) => compileItem(item, context)).join(' AND ')})`);
   return `(${ored.join(' OR ')})`;

@@ -1,3 +1,5 @@
+import type { PropertyTypeResolver } from '../properties/propertyTest';
+import { compilePropertyItem } from './compilePropertyItem';
 import { parseFilterMoment } from './filterDate';
 import { numericValueSql } from './filterNumber';
 import type { FilterItem } from './filterTypes';
@@ -11,6 +13,8 @@ export interface ItemContext {
   contactAlias: string;
   params: unknown[];
   now: Date;
+  /** Declared property types (event definitions), for event_tracking_property; none by default. */
+  propertyType?: PropertyTypeResolver;
 }
 
 /** Aliases used inside the generated subqueries; a contact alias may not reuse them. */
@@ -62,6 +66,8 @@ export function compileItem(item: FilterItem, ctx: ItemContext): string {
       return perKey(ctx, p(item.extra_value), recency('min(te.created_at)', item, ctx.now, p));
     case 'event_tracking_last_seen':
       return perKey(ctx, p(item.extra_value), recency('max(te.updated_at)', item, ctx.now, p));
+    case 'event_tracking_property':
+      return compilePropertyItem(item, ctx);
   }
 }
 

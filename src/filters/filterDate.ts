@@ -12,11 +12,20 @@ const MOMENT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\
  * including impossible dates such as 2026-02-30.
  */
 export function parseFilterMoment(raw: string): FilterMoment | null {
-  const m = MOMENT.exec(raw.trim());
+  return parseMomentText(raw.trim());
+}
+
+/** The regular expression of the date forms, for SQL that must accept exactly the same texts. */
+export const MOMENT_PATTERN = MOMENT;
+
+/** As parseFilterMoment, without trimming: a property's text is taken as it is (SQL does not trim it either). */
+export function parseMomentText(text: string): FilterMoment | null {
+  const m = MOMENT.exec(text);
   if (!m) return null;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-  const millis = Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000);
+  // Milliseconds cut from the digits (not via floating point), so SQL can compute the same.
+  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   // PostgreSQL has no year 0, so the earliest accepted date is 0001-01-01.
   if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const utc = new Date(0);

@@ -1,7 +1,8 @@
+import { PROPERTY_OPERATORS } from '../properties/propertyTest';
 import type { FilterOperator, FilterProperty } from './filterTypes';
 
 /** How an item's `value` is read: the kind decides validation here and SQL in compileItem. */
-export type ValueKind = 'keys' | 'number' | 'text' | 'date' | 'days';
+export type ValueKind = 'keys' | 'number' | 'text' | 'date' | 'days' | 'property';
 
 export interface PropertyRule {
   operators: readonly FilterOperator[];
@@ -37,4 +38,6 @@ export const PROPERTY_RULES: Record<FilterProperty, PropertyRule> = {
   event_tracking_last_seen: { operators: RECENCY, needsEventKey: true, valueKind: recencyValue },
   // Counted from the occurrence history, so the same operators and zero rule as the total count.
   event_tracking_occurrences: { operators: COMPARE, needsEventKey: true, needsDays: true, valueKind: () => 'number' },
+  // Read by parsePropertyItem.ts: its value, path, scope and days follow rules of their own.
+  event_tracking_property: { operators: PROPERTY_OPERATORS, needsEventKey: true, valueKind: () => 'property' },
 };

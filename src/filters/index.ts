@@ -11,3 +11,4 @@ export { contactSearchCondition } from './contactSearch';
 export { listEventKeyOptions } from './eventKeyOptions';
 export type { SelectOption, EventKeyOptionsQuery } from './eventKeyOptions';
 export { DEFAULT_KEY_OPTIONS, MAX_KEY_OPTIONS } from './eventKeyOptions';
+export type { PropertyType, PropertyTypeResolver } from '../properties/propertyTest';

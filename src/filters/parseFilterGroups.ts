@@ -1,6 +1,8 @@
 import { FcrmError } from '../errors';
 import { parseFilterMoment } from './filterDate';
 import { readNumber } from './filterNumber';
+import { parsePropertyItem } from './parsePropertyItem';
+import type { PropertyOperator } from '../properties/propertyTest';
 import { PROPERTY_RULES, type ValueKind } from './filterProperties';
 import { FILTER_PROPERTIES, FILTER_SOURCE, type FilterGroup, type FilterItem, type FilterOperator, type FilterProperty } from './filterTypes';
 
@@ -58,6 +60,7 @@ function parseItem(input: unknown, label: string): FilterItem | null {
     const given = operator === undefined ? 'is missing' : `${show(operator)} is not allowed`;
     throw invalid(`${label}: operator ${given} for ${property} (use ${rule.operators.join(', ')})`);
   }
+  if (property === 'event_tracking_property') return parsePropertyItem(input, operator as PropertyOperator, label);
   if (isEmptyValue(input.value)) return null;
   const value = readValue(rule.valueKind(operator as FilterOperator), input.value, `${label}: value`, property);
   if (value === null) return null;
@@ -119,6 +122,8 @@ function readValue(kind: ValueKind, raw: unknown, what: string, property: Filter
         throw invalid(`${what} ${show(raw)} must be an ISO date (2026-01-31) or date-time (2026-01-31T14:00:00Z)`);
       }
       return raw.trim();
+    case 'property':
+      throw new TypeError('event_tracking_property items are read by parsePropertyItem');
     case 'days': {
       const days = readDays(raw);
       if (days === null) throw invalid(`${what} ${show(raw)} must be a whole number of days from 1 to ${MAX_WITHIN_DAYS}`);

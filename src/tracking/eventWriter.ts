@@ -2,6 +2,7 @@ import { epochMsSql } from '../db/jsonTime';
 import type { SqlRunner } from '../db/preparedStatements';
 import type { TableNames } from '../db/tableNames';
 import type { EventRow } from './eventRecord';
+import { structuredJson } from '../properties/structuredValue';
 import { eventFingerprint } from './eventFingerprint';
 
 /** One event to store, its contact already resolved. */
@@ -12,6 +13,8 @@ export interface EventWrite {
   eventKey: string;
   title: string;
   value: string;
+  /** Whether `value` is also stored as jsonb (value_json); left out, it is decided from the text (structuredValue.ts). */
+  structured?: boolean;
   /** When it happened; null means now. */
   occurredAt: Date | null;
   idempotencyKey: string | null;
@@ -161,6 +164,8 @@ export class EventWriter {
       event_key: item.eventKey,
       title: item.title,
       value: item.value,
+      // Whether value is also stored as jsonb (value_json): only checked text, so the cast cannot fail.
+      structured: item.structured ?? structuredJson(item.value) !== undefined,
       occurred_at: item.occurredAt,
       idempotency_key: item.idempotencyKey,
       fingerprint,
@@ -232,9 +237,10 @@ function claimKey(subscriberId: string, idempotencyKey: string): string {
 function writeSql(t: TableNames): string {
   return `
 WITH input AS (
-  SELECT * FROM json_to_recordset($1::json)
+  -- value_json is parsed here, once per item (this CTE is materialised: it is read three times).
+  SELECT i.*, CASE WHEN i.structured THEN i.value::jsonb END AS value_json FROM json_to_recordset($1::json)
     AS i(idx int, subscriber_id bigint, created_by bigint, provider text, event_key text, title text, value text,
-         occurred_at timestamptz, idempotency_key text, fingerprint text, fire_done boolean, trace_context text)
+         structured boolean, occurred_at timestamptz, idempotency_key text, fingerprint text, fire_done boolean, trace_context text)
 ),
 claimed AS (
   -- A key this contact claimed already comes back only when it was claimed for another event: the
@@ -259,6 +265,7 @@ grouped AS (
   SELECT DISTINCT ON (subscriber_id, lower(event_key), lower(title))
          subscriber_id, lower(event_key) AS lk, lower(title) AS lt, event_key, title, provider, created_by,
          last_value(value) OVER same AS value,
+         last_value(value_json) OVER same AS value_json,
          (count(*) OVER same)::int AS n
   FROM accepted
   WINDOW same AS (PARTITION BY subscriber_id, lower(event_key), lower(title) ORDER BY idx
@@ -266,19 +273,20 @@ grouped AS (
   ORDER BY subscriber_id, lower(event_key), lower(title), idx
 ),
 up AS (
-  INSERT INTO ${t.events} AS e (subscriber_id, counter, created_by, provider, event_key, title, value)
-  SELECT subscriber_id, n, created_by, provider, event_key, title, value FROM grouped
+  INSERT INTO ${t.events} AS e (subscriber_id, counter, created_by, provider, event_key, title, value, value_json)
+  SELECT subscriber_id, n, created_by, provider, event_key, title, value, value_json FROM grouped
   ORDER BY subscriber_id, lk, lt
   ON CONFLICT (subscriber_id, lower(event_key), lower(title)) DO UPDATE SET
     counter    = e.counter + EXCLUDED.counter,
     value      = EXCLUDED.value,
+    value_json = EXCLUDED.value_json,
     updated_at = now()
   RETURNING e.*
 ),
 numbered AS (
   -- The event row's columns ride along, so nothing below joins back to a CTE: PostgreSQL estimates
   -- a CTE at one row and would join the 1,000 items of a batch by nested loop (10^6 comparisons).
-  SELECT a.idx, a.created_by AS item_created_by, a.provider AS item_provider, a.value AS item_value,
+  SELECT a.idx, a.created_by AS item_created_by, a.provider AS item_provider, a.value AS item_value, a.value_json AS item_value_json,
          a.occurred_at, a.idempotency_key, a.fire_done, a.trace_context,
          up.id, up.subscriber_id, up.counter, up.created_by, up.provider, up.event_key, up.title, up.value,
          up.created_at, up.updated_at,
@@ -295,8 +303,8 @@ ided AS MATERIALIZED (
   FROM (SELECT * FROM numbered ORDER BY idx) n
 ),
 occ AS (
-  INSERT INTO ${t.occurrences} (id, event_id, subscriber_id, counter, value, provider, created_by, idempotency_key, occurred_at)
-  SELECT occurrence_id, id, subscriber_id, item_counter, item_value, item_provider, item_created_by, idempotency_key,
+  INSERT INTO ${t.occurrences} (id, event_id, subscriber_id, counter, value, value_json, provider, created_by, idempotency_key, occurred_at)
+  SELECT occurrence_id, id, subscriber_id, item_counter, item_value, item_value_json, item_provider, item_created_by, idempotency_key,
          COALESCE(occurred_at, now())
   FROM ided
   ORDER BY idx

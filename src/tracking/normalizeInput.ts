@@ -3,6 +3,7 @@ import { MESSAGES, FcrmError } from '../errors';
 import { idempotencyKeyOf, occurredAtOf } from './extraFields';
 import { cutToCharacters, LIMITS } from './limits';
 import { normalizeValue } from './normalizeValue';
+import { isStructuredObjectText } from '../properties/structuredValue';
 import { sanitizeTextField } from './sanitize';
 
 /** The data of a tracking call, checked and sanitised: exactly what the upsert stores. */
@@ -11,6 +12,8 @@ export interface NormalizedEvent {
   title: string;
   provider: string;
   value: string;
+  /** Whether `value` also goes to value_json; undefined: the writer decides from the text (structuredValue.ts). */
+  valueStructured?: boolean;
   contact: ContactReference;
   /** Applied once per contact within the retention window. */
   idempotencyKey: string | null;
@@ -31,11 +34,14 @@ export function normalizeTrackInput(data: unknown, options: NormalizeOptions): N
   const input = data as Record<string, unknown>;
   const event_key = requiredText(input.event_key, LIMITS.eventKey);
   const title = requiredText(input.title, LIMITS.title);
+  const value = normalizeValue(input.value);
   return {
     event_key,
     title,
     provider: providerText(input),
-    value: normalizeValue(input.value),
+    value,
+    // An object or array was written by JSON.stringify of sanitised data: known canonical, no re-parse.
+    valueStructured: typeof input.value === 'object' && input.value !== null ? isStructuredObjectText(value) : undefined,
     contact: contactReferenceOf(input, options.allowSubscriberObject),
     idempotencyKey: idempotencyKeyOf(input.idempotency_key),
     occurredAt: occurredAtOf(input.occurred_at),

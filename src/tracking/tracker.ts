@@ -247,6 +247,7 @@ export class Tracker {
           eventKey: input.event_key,
           title: input.title,
           value: input.value,
+          structured: input.valueStructured,
           occurredAt: input.occurredAt,
           idempotencyKey: input.idempotencyKey,
           fireDone: items[index].fireDone,

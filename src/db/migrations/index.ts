@@ -13,6 +13,7 @@ import { CreateEventDefinitions1765238400000 } from './1765238400000-CreateEvent
 import { AddRetentionAndSuppressions1765324800000 } from './1765324800000-AddRetentionAndSuppressions';
 import { CreateAdminSessions1765584000000 } from './1765584000000-CreateAdminSessions';
 import { AddOutboxTraceContext1765280000000 } from './1765280000000-AddOutboxTraceContext';
+import { AddEventValueJson1765152000000 } from './1765152000000-AddEventValueJson';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -27,6 +28,7 @@ export const migrations = [
   DropEventPageIndex1764806400000,
   CascadeHistoryByStatement1764892800000,
   AddIdempotencyFingerprint1764979200000,
+  AddEventValueJson1765152000000,
   CreateEventDefinitions1765238400000,
   AddOutboxTraceContext1765280000000,
   AddRetentionAndSuppressions1765324800000,
