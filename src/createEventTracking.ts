@@ -24,6 +24,9 @@ import { EventWriter } from './tracking/eventWriter';
 import { OutboxPoller } from './outbox/outboxPoller';
 import { OutboxStore } from './outbox/outboxStore';
 import { DeliveredMarks } from './outbox/deliveredMarks';
+import { NatsRelay } from './relay/natsRelay';
+import { relaySettings, type RelayOptions } from './relay/relaySettings';
+import { RelayStore } from './relay/relayStore';
 import type { DataSource } from 'typeorm';
 
 export interface EventTrackingOptions extends DatabaseOptions {
@@ -71,6 +74,11 @@ export interface EventTrackingOptions extends DatabaseOptions {
    * rejects with ServerBusyError. Keeps connections free for writes however many reads arrive.
    */
   reads?: ReadBudgetOptions;
+  /**
+   * Publish every done action to NATS JetStream as well (docs/relay.md). Runs beside in-process
+   * delivery, in every process that has it; several processes share the work.
+   */
+  relay?: RelayOptions;
   /** Test-only fault switches. */
   testing?: {
     afterCommit?: () => void;
@@ -98,6 +106,8 @@ export interface EventTrackingRuntime {
   dataSource: DataSource;
   /** The read budget the API's listings run within; hosts run their own scanning reads in it too (`reads.run(fn)`). */
   reads: ReadBudget;
+  /** With the `relay` option: resolves once connected to JetStream with the stream in place. */
+  relayReady?: Promise<void>;
 }
 
 /** The composition root: opens (and migrates) the database and wires hooks, tracker and API. */
@@ -108,6 +118,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const hooks = options.hooks ?? createHookRegistry();
 
   const delivery = deliverySettings(options);
+  const relayConfig = options.relay ? relaySettings(options.relay) : undefined;
   const writeConcurrency = options.writeConcurrency ?? 2;
   if (!Number.isSafeInteger(writeConcurrency) || writeConcurrency < 1) throw new TypeError('writeConcurrency must be a positive integer');
   const database = await openDatabase({ ...options, logger });
@@ -141,7 +152,10 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     leaseMs: delivery.leaseMs,
     intervalMs: delivery.pollIntervalMs,
     retentionMs: delivery.retentionMs,
+    keepUnrelayed: relayConfig !== undefined,
   });
+  const relay = relayConfig ? new NatsRelay(new RelayStore(sql, tables), relayConfig, logger, timeZone) : undefined;
+  relay?.start();
   const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger });
   const reads = new ReadBudget(options.reads);
   const api = createApiAccessor({
@@ -185,6 +199,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
         unregister();
         automations.close();
         await poller.stop();
+        await relay?.stop();
         await inFlight.drain();
         await database.close();
       })();
@@ -193,6 +208,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     database: { kind: database.kind, url: database.url, schema: database.schema },
     dataSource: database.dataSource,
     reads,
+    relayReady: relay?.ready,
   };
 }
 

@@ -17,6 +17,8 @@ export interface OutboxPollerOptions {
   intervalMs: number;
   /** How long delivered rows and idempotency keys are kept. */
   retentionMs: number;
+  /** A JetStream relay is configured: never purge rows it has not relayed. */
+  keepUnrelayed?: boolean;
 }
 
 const BATCH = 100;
@@ -72,7 +74,7 @@ export class OutboxPoller {
         await this.deliverDue();
         if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
           this.lastPurge = Date.now();
-          await this.options.store.purge(this.options.retentionMs);
+          await this.options.store.purge(this.options.retentionMs, this.options.keepUnrelayed);
         }
       })
       .catch((error: unknown) => this.options.logger.error(describeError(error), 'Delivering pending done actions failed; will retry'))

@@ -33,21 +33,44 @@ export class OutboxStore {
    * rows, and the lease keeps a claimed row from being taken again while it is delivered.
    */
   async claimExpired(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows: Array<EventRow & { outbox_id: string; attempts: number; item_counter: number; item_value: string; contact: ContactRow }> =
-      await this.db.query(this.sql.claimExpired, [limit, leaseMs]);
-    return rows.map(({ outbox_id, attempts, item_counter, item_value, contact, ...event }) => ({
-      outboxId: String(outbox_id),
-      attempt: attempts,
-      event: { ...event, counter: item_counter, value: item_value, created_at: new Date(event.created_at), updated_at: new Date(event.updated_at) },
-      contact: { ...contact, created_at: new Date(contact.created_at), updated_at: new Date(contact.updated_at) },
-    }));
+    const rows: ClaimedRow[] = await this.db.query(this.sql.claimExpired, [limit, leaseMs]);
+    return rows.map(toClaimedDelivery);
   }
 
-  /** Forgets delivered rows and idempotency keys older than the retention window. */
-  async purge(retentionMs: number): Promise<void> {
-    await this.db.query(this.sql.purgeDelivered, [retentionMs]);
+  /**
+   * Forgets delivered rows and idempotency keys older than the retention window. `keepUnrelayed`
+   * (a JetStream relay is configured) keeps rows the stream has not acknowledged yet, however old.
+   */
+  async purge(retentionMs: number, keepUnrelayed = false): Promise<void> {
+    await this.db.query(keepUnrelayed ? this.sql.purgeDeliveredAndRelayed : this.sql.purgeDelivered, [retentionMs]);
     await this.db.query(this.sql.purgeKeys, [retentionMs]);
   }
+}
+
+/** A claimed outbox row joined with its event, occurrence and contact, as `claimedDeliverySelect` returns it. */
+export type ClaimedRow = EventRow & { outbox_id: string; attempts: number; item_counter: number; item_value: string; contact: ContactRow };
+
+export function toClaimedDelivery({ outbox_id, attempts, item_counter, item_value, contact, ...event }: ClaimedRow): ClaimedDelivery {
+  return {
+    outboxId: String(outbox_id),
+    attempt: attempts,
+    event: { ...event, counter: item_counter, value: item_value, created_at: new Date(event.created_at), updated_at: new Date(event.updated_at) },
+    contact: { ...contact, created_at: new Date(contact.created_at), updated_at: new Date(contact.updated_at) },
+  };
+}
+
+/**
+ * What a claim returns for the rows of CTE `claimed` (id, event_id, occurrence_id, attempts): the
+ * event as that occurrence left it, and the contact. Shared by every consumer of outbox rows.
+ */
+export function claimedDeliverySelect(t: TableNames): string {
+  return `
+      SELECT e.*, c.id AS outbox_id, c.attempts, o.counter AS item_counter, o.value AS item_value, to_jsonb(s) AS contact
+      FROM claimed c
+      JOIN ${t.events} e ON e.id = c.event_id
+      JOIN ${t.occurrences} o ON o.id = c.occurrence_id
+      JOIN ${t.subscribers} s ON s.id = e.subscriber_id
+      ORDER BY c.id`;
 }
 
 function outboxSql(t: TableNames) {
@@ -68,13 +91,9 @@ function outboxSql(t: TableNames) {
         FROM due WHERE b.id = due.id
         RETURNING b.id, b.event_id, b.occurrence_id, b.attempts
       )
-      SELECT e.*, c.id AS outbox_id, c.attempts, o.counter AS item_counter, o.value AS item_value, to_jsonb(s) AS contact
-      FROM claimed c
-      JOIN ${t.events} e ON e.id = c.event_id
-      JOIN ${t.occurrences} o ON o.id = c.occurrence_id
-      JOIN ${t.subscribers} s ON s.id = e.subscriber_id
-      ORDER BY c.id`,
+      ${claimedDeliverySelect(t)}`,
     purgeDelivered: `DELETE FROM ${t.outbox} WHERE delivered_at < ${ago('$1')}`,
+    purgeDeliveredAndRelayed: `DELETE FROM ${t.outbox} WHERE delivered_at < ${ago('$1')} AND relayed_at IS NOT NULL`,
     purgeKeys: `DELETE FROM ${t.idempotencyKeys} WHERE created_at < ${ago('$1')}`,
   };
 }
