@@ -23,8 +23,8 @@ describe('event keys as subject tokens', () => {
 
   test('distinct keys give distinct tokens', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', minLength: 1 }), fc.string({ unit: 'binary', minLength: 1 }), (a, b) => {
-        fc.pre(a !== b && a.isWellFormed() && b.isWellFormed());
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), fc.string({ unit: 'grapheme', minLength: 1 }), (a, b) => {
+        fc.pre(a !== b);
         expect(encodeSubjectToken(a)).not.toBe(encodeSubjectToken(b));
       }),
     );
