@@ -50,3 +50,8 @@ export type { BuildServerOptions } from './rest/buildServer';
 export { CredentialStore } from './auth/credentialStore';
 export { loadPlugins, PluginError } from './plugins/loadPlugins';
 export type { Plugin, PluginContext, PluginSpec } from './plugins/pluginTypes';
+export { subscribeDoneActions } from './relay/subscribeDoneActions';
+export type { DoneActionContext, DoneActionFailure, DoneActionSubscription, SubscribeDoneActionsOptions } from './relay/subscribeDoneActions';
+export type { DoneActionMessage } from './relay/doneActionMessage';
+export type { RelayOptions } from './relay/relaySettings';
+export { encodeSubjectToken, decodeSubjectToken } from './relay/subjectToken';
