@@ -2,6 +2,8 @@ import { readAuthConfig, type AuthConfig } from './authConfig';
 import { wholeNumber } from './envNumber';
 import { connectionLimitsProblem, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../rest/connectionLimits';
 import { normalisePublicUrl } from '../rest/publicUrl';
+import { readRelayConfig } from '../relay/relayConfig';
+import type { RelayOptions } from '../relay/relaySettings';
 
 /** `npm start`'s settings, all from the environment. */
 export interface ServerConfig extends AuthConfig {
@@ -26,6 +28,10 @@ export interface ServerConfig extends AuthConfig {
   publicUrl?: string;
   /** FCRM_PLUGINS: module paths (comma-separated), loaded in this order before the server listens. */
   plugins: string[];
+  /** FCRM_NATS_URL (+ FCRM_NATS_STREAM, FCRM_NATS_SUBJECT_PREFIX, FCRM_NATS_MAX_AGE_SECONDS): the JetStream relay. */
+  relay?: RelayOptions;
+  /** WEB_CONCURRENCY or FCRM_WORKERS: server processes sharing the port (default 1; more need DATABASE_URL). */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -63,8 +69,18 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
       throw new ConfigError(`PUBLIC_URL ${(error as Error).message}`);
     }
   }
+  const workerVariable = env.FCRM_WORKERS?.trim() ? 'FCRM_WORKERS' : 'WEB_CONCURRENCY';
+  const workers = wholeNumber(env, workerVariable, 1, 1, configError);
+  if (workers > 1 && !env.DATABASE_URL) {
+    throw new ConfigError(
+      `${workerVariable}=${workers} needs DATABASE_URL: the embedded database lives inside one process, so only one server process can use it. ` +
+        'Set DATABASE_URL to a PostgreSQL server, or run one worker.',
+    );
+  }
   return {
     ...readAuthConfig(env, configError),
+    relay: readRelayConfig(env, configError),
+    workers,
     port,
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,

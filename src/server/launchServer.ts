@@ -54,6 +54,7 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
     reads: { ...extras.runtimeOptions?.reads, ...config.reads },
     timeZone: config.timeZone,
     logger,
+    relay: config.relay ?? extras.runtimeOptions?.relay,
   });
   try {
     const credentials = new CredentialStore(runtime.dataSource, runtime.database.schema);
