@@ -72,7 +72,7 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
         return;
       }
       crashes = lived >= stableAfterMs ? 1 : crashes + 1;
-      const delay = Math.min(maxRestartDelayMs, restartDelayMs * 2 ** (crashes - 1));
+      const delay = restartDelay(crashes, restartDelayMs, maxRestartDelayMs);
       logger.warn({ pid: worker.process.pid, code, signal, restartInMs: delay }, 'a worker exited unexpectedly; restarting it');
       const timer = setTimeout(() => {
         pendingRestarts.delete(timer);
@@ -85,4 +85,9 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
     for (let i = 0; i < workers; i += 1) fork();
     logger.info({ workers, pid: process.pid }, 'started the server workers');
   });
+}
+
+/** The wait before restarting after the `crashes`-th crash in a row: `base`, doubling, at most `max`. */
+export function restartDelay(crashes: number, base: number, max: number): number {
+  return Math.min(max, base * 2 ** Math.max(0, crashes - 1));
 }

@@ -1,4 +1,5 @@
 import { ConfigError, readServerConfig } from '../../src/server/config';
+import { restartDelay } from '../../src/server/cluster';
 
 const PG = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' };
 
@@ -38,5 +39,11 @@ describe('npm start: workers and the relay from the environment', () => {
     expect(() => readServerConfig({ FCRM_NATS_URL: 'nats://x:4222', FCRM_NATS_STREAM: 'a.b' })).toThrow(/FCRM_NATS_STREAM must be letters/);
     expect(() => readServerConfig({ FCRM_NATS_URL: 'nats://x:4222', FCRM_NATS_SUBJECT_PREFIX: 'a.>' })).toThrow(/FCRM_NATS_SUBJECT_PREFIX/);
     expect(() => readServerConfig({ FCRM_NATS_URL: 'nats://x:4222', FCRM_NATS_MAX_AGE_SECONDS: '-1' })).toThrow(/FCRM_NATS_MAX_AGE_SECONDS/);
+  });
+});
+
+describe('restarting crashed workers', () => {
+  test('the delay doubles per crash in a row, up to the maximum', () => {
+    expect([1, 2, 3, 4, 7, 8, 20].map((crashes) => restartDelay(crashes, 500, 30_000))).toEqual([500, 1_000, 2_000, 4_000, 30_000, 30_000, 30_000]);
   });
 });
