@@ -35,8 +35,9 @@ function startRelay(schema: string, natsUrl: string, stream: string, subjectPref
 // PostgreSQL only: relay processes beside the writer need a database other processes share; the
 // embedded one lives in one process (a relay there dies with it) and its single session serialises
 // 20,000 writes and the children's claims past any sensible time limit.
-const onEmbedded = process.env.FCRM_TEST_DATABASE_KIND === 'embedded';
-(onEmbedded ? describe.skip : describeWithNats)('the relay survives SIGKILL', (natsUrl: string) => {
+const describeOnPostgres = (name: string, body: (natsUrl: string) => void) =>
+  process.env.FCRM_TEST_DATABASE_KIND === 'embedded' ? describe.skip(name, () => body('')) : describeWithNats(name, body);
+describeOnPostgres('the relay survives SIGKILL', (natsUrl) => {
   const { stream, subjectPrefix } = uniqueStream();
   let t: TestRuntime;
 
