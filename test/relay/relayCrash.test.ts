@@ -14,13 +14,22 @@ interface RelayChild {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Children still running when the test ends (it failed or timed out): killed in afterAll. */
+const running = new Set<ChildProcess>();
+
 function startRelay(schema: string, natsUrl: string, stream: string, subjectPrefix: string, mode: 'killed' | 'until-empty'): RelayChild {
   const child = spawn(
     process.execPath,
     [join(ROOT, 'test', 'fixtures', 'relayProcess.cjs'), testDatabaseUrl(), schema, natsUrl, stream, subjectPrefix, mode],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  running.add(child);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) resolve();
@@ -48,6 +57,7 @@ describeOnPostgres('the relay survives SIGKILL', (natsUrl) => {
   });
 
   afterAll(async () => {
+    for (const child of running) child.kill('SIGKILL');
     await t?.close();
     await deleteStream(natsUrl, stream);
   });
