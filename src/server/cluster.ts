@@ -80,8 +80,9 @@ export function runClusterPrimary(options: ClusterOptions): Promise<number> {
       }, delay);
       pendingRestarts.add(timer);
     });
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    // `on`, not `once`: a second Ctrl+C must not kill the primary while its workers finish.
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
     for (let i = 0; i < workers; i += 1) fork();
     logger.info({ workers, pid: process.pid }, 'started the server workers');
   });

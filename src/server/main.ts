@@ -17,7 +17,12 @@ async function main(): Promise<void> {
   // One banner per cluster: the first worker's, or the one that created the administrator credential.
   if (!cluster.isWorker || cluster.worker?.id === 1 || server.administrator) process.stdout.write(startBanner(server));
 
+  let shuttingDown = false;
   const shutdown = (signal: NodeJS.Signals) => {
+    // Ctrl+C reaches a cluster's workers twice (from the terminal and from the primary): a second
+    // signal must not kill a worker that is finishing its requests.
+    if (shuttingDown) return;
+    shuttingDown = true;
     server.app.log.info({ signal }, 'shutting down: finishing in-flight requests and hook work');
     server.stop().then(
       () => {
@@ -31,8 +36,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 main().catch((error: unknown) => {
