@@ -75,12 +75,14 @@ export async function subscribeDoneActions(options: SubscribeDoneActionsOptions)
     // Several filter subjects need nats-server 2.10; before it, the consumer takes every key and skips the others here.
     const several = subjects.length > 1 && !serverAtLeast(nc.info?.version, 2, 10);
     const wanted = several ? new Set(options.eventKeys) : undefined;
+    // The other filter field explicitly unset: an update merges into the consumer's stored config,
+    // and a consumer moving between one key and several must not keep both (the server refuses that).
     const filter: Partial<ConsumerConfig> =
       subjects.length === 0 || several
-        ? { filter_subject: `${settings.subjectPrefix}.>` }
+        ? { filter_subject: `${settings.subjectPrefix}.>`, filter_subjects: undefined }
         : subjects.length === 1
-          ? { filter_subject: subjects[0] }
-          : { filter_subjects: subjects };
+          ? { filter_subject: subjects[0], filter_subjects: undefined }
+          : { filter_subjects: subjects, filter_subject: undefined };
     const config: Partial<ConsumerConfig> = {
       ...filter,
       max_deliver: settings.maxDeliver,
