@@ -10,3 +10,6 @@ export const ROOT = join(__dirname, '..', '..');
 export function ensureBuilt(): void {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.js'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
 }
+
+/** For a beforeAll that may compile: tsc takes ~8 s on a quiet box and minutes on a loaded one. */
+export const BUILD_TIMEOUT_MS = 600_000;

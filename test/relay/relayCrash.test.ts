@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureBuilt, ROOT } from '../helpers/builtPackage';
+import { BUILD_TIMEOUT_MS, ensureBuilt, ROOT } from '../helpers/builtPackage';
 import { deleteStream, describeWithNats, readStream, streamInfo, uniqueStream } from '../helpers/nats';
 import { openTestRuntime, testDatabaseUrl, type TestRuntime } from '../helpers/testRuntime';
 
@@ -54,7 +54,7 @@ describeOnPostgres('the relay survives SIGKILL', (natsUrl) => {
     ensureBuilt();
     // The writer: records done actions, dispatches nothing itself (only the relay children read the outbox).
     t = await openTestRuntime({ outbox: { deliver: false } });
-  });
+  }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     for (const child of running) child.kill('SIGKILL');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { ensureBuilt, ROOT } from '../helpers/builtPackage';
+import { BUILD_TIMEOUT_MS, ensureBuilt, ROOT } from '../helpers/builtPackage';
 import { spawnLines, type LineProcess } from '../helpers/lineProcess';
 import { deleteStream, describeWithNats, uniqueStream } from '../helpers/nats';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
@@ -32,7 +32,7 @@ describeWithNats('subscribeDoneActions in another process', (natsUrl) => {
     t = await openTestRuntime({ relay: { natsUrl, stream, subjectPrefix, pollIntervalMs: 20 } });
     await t.rt.relayReady;
     await t.rt.api('contacts').createOrUpdate({ email: 'consumer@example.com' });
-  });
+  }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await t?.close();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ensureBuilt, ROOT } from '../helpers/builtPackage';
+import { BUILD_TIMEOUT_MS, ensureBuilt, ROOT } from '../helpers/builtPackage';
 import { spawnLines, type LineProcess } from '../helpers/lineProcess';
 import { openTestRuntime, testDatabaseUrl, type TestRuntime } from '../helpers/testRuntime';
 
@@ -22,7 +22,7 @@ describeOnPostgres('npm start with WEB_CONCURRENCY=2 on one PostgreSQL', () => {
     // died before dispatch would leave them: the workers' pollers compete for these at start-up.
     t = await openTestRuntime({ outbox: { deliver: false } });
     await t.sql(`CREATE TABLE {schema}.test_deliveries (delivery_id bigint NOT NULL, pid integer NOT NULL, event_key text NOT NULL)`);
-  });
+  }, BUILD_TIMEOUT_MS);
   afterAll(async () => {
     await t?.close();
   });
