@@ -29,6 +29,9 @@ import { EventWriter } from './tracking/eventWriter';
 import { OutboxPoller } from './outbox/outboxPoller';
 import { OutboxStore } from './outbox/outboxStore';
 import { DeliveredMarks } from './outbox/deliveredMarks';
+import { NatsRelay } from './relay/natsRelay';
+import { relaySettings, type RelayOptions } from './relay/relaySettings';
+import { RelayStore } from './relay/relayStore';
 import type { DataSource } from 'typeorm';
 import { createPrivacy, type Privacy } from './privacy/privacy';
 import { RetentionPruner, type PruneReport } from './retention/pruner';
@@ -96,6 +99,11 @@ export interface EventTrackingOptions extends DatabaseOptions {
   tracing?: OperationsOptions['tracing'];
   /** The bounds of /readyz's database check (default: 1 s timeout, one answer reused for 250 ms). */
   readiness?: OperationsOptions['readiness'];
+  /**
+   * Publish every done action to NATS JetStream as well (docs/relay.md). Runs beside in-process
+   * delivery, in every process that has it; several processes share the work.
+   */
+  relay?: RelayOptions;
   /** Test-only fault switches. */
   testing?: {
     afterCommit?: () => void;
@@ -129,6 +137,8 @@ export interface EventTrackingRuntime {
   privacy: Privacy;
   /** Readiness, metrics (`operations.metrics.registry`, prom-client) and tracing: docs/operations.md. */
   operations: RuntimeOperations;
+  /** With the `relay` option: resolves once connected to JetStream with the stream in place. */
+  relayReady?: Promise<void>;
 }
 
 /** The composition root: opens (and migrates) the database and wires hooks, tracker and API. */
@@ -140,6 +150,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
 
   const delivery = deliverySettings(options);
   const retention = retentionSettings(options.retention, delivery.retentionMs, delivery.deliver);
+  const relayConfig = options.relay ? relaySettings(options.relay) : undefined;
   const writeConcurrency = options.writeConcurrency ?? 2;
   if (!Number.isSafeInteger(writeConcurrency) || writeConcurrency < 1) throw new TypeError('writeConcurrency must be a positive integer');
   const definitionsRefreshMs = refreshMsOf(options.eventDefinitions?.refreshMs);
@@ -214,7 +225,10 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     tables,
     settings: retention,
     logger,
+    keepUnrelayed: relayConfig !== undefined,
   });
+  const relay = relayConfig ? new NatsRelay(new RelayStore(sql, tables), relayConfig, logger, timeZone) : undefined;
+  relay?.start();
   const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger, observer: metrics });
   const reads = new ReadBudget(options.reads);
   const api = createApiAccessor({
@@ -264,6 +278,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
         automations.close();
         await poller.stop();
         await pruner.stop();
+        await relay?.stop();
         await inFlight.drain();
         await database.close();
         await tracing.close();
@@ -276,6 +291,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     retention: { prune: () => pruner.prune(), rules: retentionRules, defaultDays: retention.historyDays },
     privacy: createPrivacy({ contacts, sql, tables }),
     operations,
+    relayReady: relay?.ready,
   };
 }
 

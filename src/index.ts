@@ -65,3 +65,8 @@ export type { RuntimeOperations, OperationsOptions } from './ops/runtimeOperatio
 export type { ReadinessReport, ReadinessOptions, CheckState } from './ops/readiness';
 export type { Tracing, TracingOptions } from './ops/tracing';
 export type { Entrance } from './ops/entrance';
+export { subscribeDoneActions } from './relay/subscribeDoneActions';
+export type { DoneActionContext, DoneActionFailure, DoneActionSubscription, SubscribeDoneActionsOptions } from './relay/subscribeDoneActions';
+export type { DoneActionMessage } from './relay/doneActionMessage';
+export type { RelayOptions } from './relay/relaySettings';
+export { encodeSubjectToken, decodeSubjectToken } from './relay/subjectToken';

@@ -35,17 +35,43 @@ export class OutboxStore {
    * rows, and the lease keeps a claimed row from being taken again while it is delivered.
    */
   async claimExpired(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows: Array<
-      EventRow & { outbox_id: string; attempts: number; item_counter: number; item_value: string; contact: ContactRow; trace_context: string | null }
-    > = await this.db.query(this.sql.claimExpired, [limit, leaseMs]);
-    return rows.map(({ outbox_id, attempts, item_counter, item_value, contact, trace_context, ...event }) => ({
-      outboxId: String(outbox_id),
-      attempt: attempts,
-      traceContext: trace_context,
-      event: { ...event, counter: item_counter, value: item_value, created_at: new Date(event.created_at), updated_at: new Date(event.updated_at) },
-      contact: { ...contact, created_at: new Date(contact.created_at), updated_at: new Date(contact.updated_at) },
-    }));
+    const rows: ClaimedRow[] = await this.db.query(this.sql.claimExpired, [limit, leaseMs]);
+    return rows.map(toClaimedDelivery);
   }
+}
+
+/** A claimed outbox row joined with its event, occurrence and contact, as `claimedDeliverySelect` returns it. */
+export type ClaimedRow = EventRow & {
+  outbox_id: string;
+  attempts: number;
+  item_counter: number;
+  item_value: string;
+  contact: ContactRow;
+  trace_context: string | null;
+};
+
+export function toClaimedDelivery({ outbox_id, attempts, item_counter, item_value, contact, trace_context, ...event }: ClaimedRow): ClaimedDelivery {
+  return {
+    outboxId: String(outbox_id),
+    attempt: attempts,
+    traceContext: trace_context,
+    event: { ...event, counter: item_counter, value: item_value, created_at: new Date(event.created_at), updated_at: new Date(event.updated_at) },
+    contact: { ...contact, created_at: new Date(contact.created_at), updated_at: new Date(contact.updated_at) },
+  };
+}
+
+/**
+ * What a claim returns for the rows of CTE `claimed` (id, event_id, occurrence_id, attempts): the
+ * event as that occurrence left it, and the contact. Shared by every consumer of outbox rows.
+ */
+export function claimedDeliverySelect(t: TableNames): string {
+  return `
+      SELECT e.*, c.id AS outbox_id, c.attempts, c.trace_context, o.counter AS item_counter, o.value AS item_value, to_jsonb(s) AS contact
+      FROM claimed c
+      JOIN ${t.events} e ON e.id = c.event_id
+      JOIN ${t.occurrences} o ON o.id = c.occurrence_id
+      JOIN ${t.subscribers} s ON s.id = e.subscriber_id
+      ORDER BY c.id`;
 }
 
 function outboxSql(t: TableNames) {
@@ -65,11 +91,6 @@ function outboxSql(t: TableNames) {
         FROM due WHERE b.id = due.id
         RETURNING b.id, b.event_id, b.occurrence_id, b.attempts, b.trace_context
       )
-      SELECT e.*, c.id AS outbox_id, c.attempts, c.trace_context, o.counter AS item_counter, o.value AS item_value, to_jsonb(s) AS contact
-      FROM claimed c
-      JOIN ${t.events} e ON e.id = c.event_id
-      JOIN ${t.occurrences} o ON o.id = c.occurrence_id
-      JOIN ${t.subscribers} s ON s.id = e.subscriber_id
-      ORDER BY c.id`,
+      ${claimedDeliverySelect(t)}`,
   };
 }

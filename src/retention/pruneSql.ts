@@ -9,7 +9,11 @@ import type { TableNames } from '../db/tableNames';
  * (the history is only appended to; claims are skipped when locked) and returns `locked` and `deleted`.
  * Parameters: $1 the lock name.
  */
-export function pruneSql(t: TableNames) {
+export function pruneSql(t: TableNames, options: { keepUnrelayed?: boolean } = {}) {
+  // With a JetStream relay configured, a row the stream has not acknowledged is still owed to it (and
+  // its occurrence is read when it is relayed), however old.
+  const unrelayed = options.keepUnrelayed ? ' AND relayed_at IS NOT NULL' : '';
+  const pendingWhere = options.keepUnrelayed ? '(delivered_at IS NULL OR relayed_at IS NULL)' : 'delivered_at IS NULL';
   const lock = `lock AS (SELECT pg_try_advisory_xact_lock(hashtextextended($1::text, 0)) AS ok)`;
   const ago = (param: string) => `now() - make_interval(secs => ${param}::double precision / 1000)`;
   const report = `SELECT (SELECT ok FROM lock) AS locked, (SELECT count(*) FROM gone) AS deleted`;
@@ -26,7 +30,7 @@ export function pruneSql(t: TableNames) {
     /** $2 age in ms, $3 batch. Delivered rows only (partial index on delivered_at). */
     outbox: `WITH ${lock},
       doomed AS (SELECT id FROM ${t.outbox}
-                  WHERE (SELECT ok FROM lock) AND delivered_at < ${ago('$2')}
+                  WHERE (SELECT ok FROM lock) AND delivered_at < ${ago('$2')}${unrelayed}
                   ORDER BY delivered_at LIMIT $3 FOR UPDATE SKIP LOCKED),
       gone AS (DELETE FROM ${t.outbox} b USING doomed d WHERE b.id = d.id RETURNING 1)
       ${report}`,
@@ -54,7 +58,7 @@ export function pruneSql(t: TableNames) {
       chunk AS (SELECT id, event_id, subscriber_id, idempotency_key, occurred_at, created_at FROM ${t.occurrences}
                  WHERE (SELECT ok FROM lock) AND id > $2::bigint ORDER BY id LIMIT $3),
       -- Undelivered done actions of this chunk only: the set hashed below stays as small as the chunk.
-      pending AS MATERIALIZED (SELECT occurrence_id FROM ${t.outbox} WHERE delivered_at IS NULL
+      pending AS MATERIALIZED (SELECT occurrence_id FROM ${t.outbox} WHERE ${pendingWhere}
                                  AND occurrence_id BETWEEN (SELECT min(id) FROM chunk) AND (SELECT max(id) FROM chunk)),
       doomed AS (
         SELECT c.id FROM chunk c

@@ -45,9 +45,11 @@ export class RetentionPruner {
       logger: Logger;
       /** Told after each batch: which table, how long its statement took, how many rows it deleted (metrics, the bench). */
       onBatch?: (table: PrunedTable, ms: number, deleted: number) => void;
+      /** A JetStream relay is configured: outbox rows it has not relayed (and their occurrences) are kept. */
+      keepUnrelayed?: boolean;
     },
   ) {
-    this.sql = pruneSql(deps.tables);
+    this.sql = pruneSql(deps.tables, { keepUnrelayed: deps.keepUnrelayed });
     this.lockName = `fcrm-event-tracking:retention:${deps.tables.schema}`;
   }
 

@@ -4,6 +4,8 @@ import { connectionLimitsProblem, DEFAULT_CONNECTION_LIMITS, type ConnectionLimi
 import { normalisePublicUrl } from '../rest/publicUrl';
 import type { RetentionOptions } from '../retention/retentionSettings';
 import { readRetentionConfig } from './retentionConfig';
+import { readRelayConfig } from '../relay/relayConfig';
+import type { RelayOptions } from '../relay/relaySettings';
 
 /** `npm start`'s settings, all from the environment. */
 export interface ServerConfig extends AuthConfig {
@@ -36,6 +38,10 @@ export interface ServerConfig extends AuthConfig {
   metricsPort?: number;
   /** FCRM_SHUTDOWN_DELAY_MS: on SIGTERM, /readyz answers 503 this long before the server stops accepting (default 0). */
   shutdownDelayMs: number;
+  /** FCRM_NATS_URL (+ FCRM_NATS_STREAM, FCRM_NATS_SUBJECT_PREFIX, FCRM_NATS_MAX_AGE_SECONDS): the JetStream relay. */
+  relay?: RelayOptions;
+  /** WEB_CONCURRENCY or FCRM_WORKERS: server processes sharing the port (default 1; more need DATABASE_URL). */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -75,10 +81,20 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   }
   const metricsPort = env.METRICS_PORT?.trim() ? wholeNumber(env, 'METRICS_PORT', 0, 0, configError) : undefined;
   if (metricsPort !== undefined && metricsPort > 65_535) throw new ConfigError(`METRICS_PORT must be a whole number from 0 to 65535; got ${JSON.stringify(env.METRICS_PORT)}`);
+  const workerVariable = env.FCRM_WORKERS?.trim() ? 'FCRM_WORKERS' : 'WEB_CONCURRENCY';
+  const workers = wholeNumber(env, workerVariable, 1, 1, configError);
+  if (workers > 1 && !env.DATABASE_URL) {
+    throw new ConfigError(
+      `${workerVariable}=${workers} needs DATABASE_URL: the embedded database lives inside one process, so only one server process can use it. ` +
+        'Set DATABASE_URL to a PostgreSQL server, or run one worker.',
+    );
+  }
   return {
     ...readAuthConfig(env, configError),
     metricsPort,
     shutdownDelayMs: wholeNumber(env, 'FCRM_SHUTDOWN_DELAY_MS', 0, 0, configError),
+    relay: readRelayConfig(env, configError),
+    workers,
     port,
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,

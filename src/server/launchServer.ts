@@ -62,12 +62,17 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
     retention: { ...config.retention, ...extras.runtimeOptions?.retention },
     timeZone: config.timeZone,
     logger,
+    relay: config.relay ?? extras.runtimeOptions?.relay,
   });
   try {
     const credentials = new CredentialStore(runtime.dataSource, runtime.database.schema);
     const administrator = await credentials.ensureAdministrator();
     // A copy: a plugin that changes it changes nothing of the server's.
-    const pluginConfig: ServerConfig = structuredClone({ ...config, databaseUrl: config.databaseUrl === undefined ? undefined : withoutPassword(config.databaseUrl) });
+    const pluginConfig: ServerConfig = structuredClone({
+      ...config,
+      databaseUrl: config.databaseUrl === undefined ? undefined : withoutPassword(config.databaseUrl),
+      relay: config.relay && { ...config.relay, natsUrl: config.relay.natsUrl.split(',').map((url) => withoutPassword(url.trim())).join(',') },
+    });
     await loadPlugins(extras.plugins ?? config.plugins, runtime, { logger, config: Object.freeze(pluginConfig) });
     pluginsLoaded(true);
     const app = await buildServer({

@@ -1,6 +1,7 @@
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embeddedPostgres';
 import { databaseAnswers } from '../../src/db/databaseAnswers';
 import { chooseTestDatabase, LOCAL_POSTGRES_URL } from './testDatabase';
+import { chooseTestNats, natsAnswers } from './testNats';
 
 declare global {
   // Handed from globalSetup to globalTeardown (same process).
@@ -25,4 +26,12 @@ export default async function globalSetup(): Promise<void> {
   process.env.FCRM_TEST_DATABASE_URL = url;
   process.env.FCRM_TEST_DATABASE_KIND = choice.kind;
   console.log(`\n[test database] ${choice.kind}: ${url.replace(/:[^:@/]*@/, ':***@')}`);
+  // The relay's tests need NATS JetStream: run, skipped (off CI) or failed (on CI) — see testNats.ts.
+  const nats = await chooseTestNats(process.env, (natsUrl) => natsAnswers(natsUrl));
+  if (nats.kind === 'nats') process.env.FCRM_TEST_NATS_URL = nats.url;
+  else {
+    delete process.env.FCRM_TEST_NATS_URL;
+    process.env.FCRM_TEST_NATS_PROBLEM = nats.reason;
+    if (nats.kind === 'fail') process.env.FCRM_TEST_NATS_FAIL = '1';
+  }
 }

@@ -14,6 +14,7 @@ import { AddRetentionAndSuppressions1765324800000 } from './1765324800000-AddRet
 import { CreateAdminSessions1765584000000 } from './1765584000000-CreateAdminSessions';
 import { AddOutboxTraceContext1765280000000 } from './1765280000000-AddOutboxTraceContext';
 import { AddEventValueJson1765152000000 } from './1765152000000-AddEventValueJson';
+import { AddOutboxRelayProgress1765411200000 } from './1765411200000-AddOutboxRelayProgress';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   AddOutboxTraceContext1765280000000,
   AddRetentionAndSuppressions1765324800000,
   CreateAdminSessions1765584000000,
+  AddOutboxRelayProgress1765411200000,
 ];
