@@ -62,6 +62,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // Hostile JSON with __proto__/constructor.prototype is refused (400), never merged.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // WordPress serves every REST route with and without a trailing slash, and FluentCRM's own page
+    // links carry one (`…/tracking-events/?page=2`).
+    routerOptions: { ignoreTrailingSlash: true },
     // Only a listed proxy may say who the client is; otherwise request.ip is the connection's peer.
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
     ...connectionServerOptions(limits),
