@@ -3,7 +3,7 @@ import { normalizeContactInput, normalizeEmail, type ContactInput } from '../con
 import { toContactRecord, type ContactRecord } from '../contacts/contactRecord';
 import type { ContactStore } from '../contacts/contactStore';
 import type { TableNames } from '../db/tableNames';
-import { compileFilterGroups, contactSearchCondition, ContactListing, LISTING_ALIAS, type ListingQueryHook } from '../filters';
+import { compileFilterGroups, contactOrderBy, contactSearchCondition, ContactListing, LISTING_ALIAS, parseContactSort, type ListingQueryHook } from '../filters';
 import { parsePageParams } from '../pagination/pageParams';
 import { buildPaginator, type Paginator } from '../pagination/paginator';
 import { toDatabaseId } from '../tracking/contactReference';
@@ -16,6 +16,13 @@ export interface ContactQueryOptions {
   per_page?: number | string;
   /** Text to find in the e-mail or the name (case-insensitive). */
   search?: string;
+  /**
+   * FluentCRM's `sort_by`: id (default), email, first_name, last_name, status, user_id, created_at
+   * or updated_at. Text sorts case-insensitively, empty (NULL) first when ascending; ties by id.
+   */
+  sort_by?: string;
+  /** ASC or DESC (any case; default DESC). */
+  sort_type?: string;
   /**
    * Adds each contact's latest events (at most EMBEDDED_EVENTS, newest first) under `events` and its
    * number of events under `events_total`, read in one query for the page. The rest: `getEvents`
@@ -48,8 +55,9 @@ export interface ContactsApi {
   /** Deletes the contact and, through the foreign key, its events. False when there was none. */
   delete(id: number | string): Promise<boolean>;
   /**
-   * Contacts matching the filters and search, newest id first, in FluentCRM's paginator. Rejects
-   * with FcrmError `invalid_filter` (bad filters) or `invalid_pagination` (bad per_page).
+   * Contacts matching the filters and search, newest id first unless `sort_by`/`sort_type` say
+   * otherwise, in FluentCRM's paginator. Rejects with FcrmError `invalid_filter` (bad filters),
+   * `invalid_pagination` (bad per_page) or `invalid_sort` (bad sort_by or sort_type).
    */
   query(options?: ContactQueryOptions): Promise<Paginator<ContactListItem>>;
 }
@@ -92,12 +100,13 @@ export function createContactsApi(deps: {
 
     async query(options = {}) {
       const { page, perPage } = parsePageParams(options);
+      const orderBy = contactOrderBy(parseContactSort(options), LISTING_ALIAS);
       const params: unknown[] = [];
       const conditions = [
         compileFilterGroups(options.filters, { tables: deps.tables, contactAlias: LISTING_ALIAS, params, now: options.now }),
         contactSearchCondition(options.search, LISTING_ALIAS, params),
       ].filter((condition): condition is string => condition !== null);
-      const { rows, total } = await listing.page(conditions.join(' AND ') || 'TRUE', params, perPage, (page - 1) * perPage);
+      const { rows, total } = await listing.page(conditions.join(' AND ') || 'TRUE', params, orderBy, perPage, (page - 1) * perPage);
       const events = options.with_events === true ? await listing.latestEventsOf(rows.map((row) => String(row.id)), EMBEDDED_EVENTS) : null;
       const data = rows.map((row): ContactListItem => {
         const contact = toContactRecord(row, deps.timeZone);
