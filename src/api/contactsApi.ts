@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { normalizeContactInput, normalizeEmail, type ContactInput } from '../contacts/contactInput';
+import { assertContactBatch, checkBatchItems, type ContactBatchResult } from '../contacts/contactBatch';
+import { normalizeContactInput, normalizeEmail, type ContactInput, type NormalizedContact } from '../contacts/contactInput';
 import { toContactRecord, type ContactRecord } from '../contacts/contactRecord';
 import type { ContactStore } from '../contacts/contactStore';
 import type { TableNames } from '../db/tableNames';
@@ -50,6 +51,13 @@ export interface ContactsApi {
   createOrUpdate(input: ContactInput): Promise<ContactRecord>;
   /** The same, also saying whether the contact was created (true) or an existing one updated. */
   upsert(input: ContactInput): Promise<{ contact: ContactRecord; created: boolean }>;
+  /**
+   * Up to MAX_CONTACT_BATCH contacts, each created or updated as `upsert` would, in one transaction;
+   * one result per item in input order, `{index, id, created, contact}` or `{index, error_code,
+   * message}` for an item that is not a valid contact (the others are still written). Rejects with
+   * `invalid_data` when `inputs` is not an array of at most MAX_CONTACT_BATCH items.
+   */
+  createOrUpdateMany(inputs: unknown[]): Promise<ContactBatchResult[]>;
   /** By id (number or digits) or by e-mail; null when there is none. */
   getContact(idOrEmail: number | string): Promise<ContactRecord | null>;
   /** Deletes the contact and, through the foreign key, its events. False when there was none. */
@@ -84,6 +92,19 @@ export function createContactsApi(deps: {
 
     async createOrUpdate(input) {
       return (await upsert(input)).contact;
+    },
+
+    async createOrUpdateMany(inputs) {
+      assertContactBatch(inputs);
+      const checked = checkBatchItems(inputs);
+      const valid = checked.flatMap((item, index) => ('error_code' in item ? [] : [{ index, contact: item as NormalizedContact }]));
+      const written = valid.length > 0 ? await deps.contacts.createOrUpdateMany(valid.map((item) => item.contact)) : [];
+      const results: ContactBatchResult[] = checked.map((item) => item as ContactBatchResult);
+      valid.forEach(({ index }, i) => {
+        const contact = toContactRecord(written[i].row, deps.timeZone);
+        results[index] = { index, id: contact.id, created: written[i].created, contact };
+      });
+      return results;
     },
 
     async getContact(idOrEmail) {

@@ -17,6 +17,7 @@ import { registerContactsQuery } from './routes/contactsQuery';
 import { registerOccurrences } from './routes/occurrences';
 import { registerReports } from './routes/reports';
 import { registerSubscribers } from './routes/subscribers';
+import { registerSubscribersBatch } from './routes/subscribersBatch';
 import { registerTrackEvent } from './routes/trackEvent';
 import { registerTrackEvents } from './routes/trackEvents';
 import { registerTrackingEvents } from './routes/trackingEvents';
@@ -25,7 +26,7 @@ import { registerTrackingEvents } from './routes/trackingEvents';
 export const BODY_LIMIT = 1_048_576;
 
 export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter' | 'hashQueue' | 'batches'> {
-  /** Batches (POST /subscribers/track-events) received and processed at once; more answer 503 (default 2). */
+  /** Batches (POST /subscribers/track-events and /subscribers/batch) received and processed at once; more answer 503 (default 2). */
   maxConcurrentBatches?: number;
   /** Failed authentications allowed per client address and window (default 20 per minute). */
   failedAuthLimit?: FailedAuthLimit;
@@ -140,6 +141,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       registerTrackingEvents(api, deps);
       registerOccurrences(api, deps);
       registerSubscribers(api, deps);
+      registerSubscribersBatch(api, deps);
       registerContactsQuery(api, deps);
       registerReports(api, deps);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
