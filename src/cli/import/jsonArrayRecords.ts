@@ -12,6 +12,8 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const NEWLINE = 0x0a;
 
+const BOM = [0xef, 0xbb, 0xbf];
+
 const isSpace = (byte: number) => byte === 0x20 || byte === 0x09 || byte === NEWLINE || byte === 0x0d;
 
 /**
@@ -24,7 +26,7 @@ const isSpace = (byte: number) => byte === 0x20 || byte === 0x09 || byte === NEW
 export async function* jsonArrayRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<ImportRecord> {
   let state: 'before' | 'inside' | 'after' = 'before';
   let line = 1;
-  let first = true;
+  let bomAt = 0; // bytes of a leading byte-order mark seen (it may be split across chunks); -1: none can follow
   // The current element.
   let parts: Buffer[] = [];
   let size = 0;
@@ -60,15 +62,16 @@ export async function* jsonArrayRecords(chunks: AsyncIterable<Buffer>): AsyncGen
 
   for await (const chunk of chunks) {
     let i = 0;
-    if (first) {
-      first = false;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3; // a byte-order mark
-    }
     let from = -1; // where the current element's bytes start in this chunk
     if (state === 'inside' && started) from = i;
     for (; i < chunk.length; i += 1) {
       const byte = chunk[i];
       if (state === 'before') {
+        if (bomAt >= 0 && bomAt < BOM.length && byte === BOM[bomAt]) {
+          bomAt += 1;
+          continue;
+        }
+        bomAt = -1;
         if (byte === NEWLINE) line += 1;
         if (isSpace(byte)) continue;
         if (byte !== OPEN_BRACKET) {
@@ -83,10 +86,18 @@ export async function* jsonArrayRecords(chunks: AsyncIterable<Buffer>): AsyncGen
         continue;
       }
       if (inString) {
+        if (!escaped && byte !== QUOTE && byte !== BACKSLASH) {
+          // Most of a file is string text: jump to the next quote or backslash, counting line breaks.
+          const quote = chunk.indexOf(QUOTE, i);
+          const backslash = chunk.indexOf(BACKSLASH, i);
+          const stop = quote === -1 ? (backslash === -1 ? chunk.length : backslash) : backslash === -1 ? quote : Math.min(quote, backslash);
+          for (let n = chunk.indexOf(NEWLINE, i); n !== -1 && n < stop; n = chunk.indexOf(NEWLINE, n + 1)) line += 1;
+          i = stop - 1;
+          continue;
+        }
         if (escaped) escaped = false;
         else if (byte === BACKSLASH) escaped = true;
         else if (byte === QUOTE) inString = false;
-        else if (byte === NEWLINE) line += 1;
         continue;
       }
       const endsElement = depth === 0 && (byte === COMMA || byte === CLOSE_BRACKET);
