@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'not_found'
   | 'credential_exists'
   | 'invalid_filter'
+  | 'invalid_sort'
   | 'invalid_automation'
   | 'automation_failed'
   | 'automation_loop'

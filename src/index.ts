@@ -13,6 +13,8 @@ export type {
   RunStatus,
 } from './automation';
 export type { ContactInput } from './contacts/contactInput';
+export type { ContactBatchResult } from './contacts/contactBatch';
+export { MAX_CONTACT_BATCH } from './contacts/contactBatch';
 export type { ContactListItem, ContactQueryOptions } from './api/contactsApi';
 export { EMBEDDED_EVENTS } from './api/contactsApi';
 export { parseFilterGroups, FILTER_PROPERTIES } from './filters';

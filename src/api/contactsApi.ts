@@ -1,10 +1,12 @@
 import type { PropertyTypeResolver } from '../properties/propertyTest';
 import type { DataSource } from 'typeorm';
-import { normalizeContactInput, normalizeEmail, type ContactInput } from '../contacts/contactInput';
-import { toContactRecord, type ContactRecord } from '../contacts/contactRecord';
+import { assertContactBatch, checkBatchItems, type ContactBatchResult } from '../contacts/contactBatch';
+import { normalizeContactInput, normalizeEmail, type ContactInput, type NormalizedContact } from '../contacts/contactInput';
+import { toContactRecord, type ContactRecord, type ContactRow } from '../contacts/contactRecord';
 import type { ContactStore } from '../contacts/contactStore';
+import { asSuppressedError, SUPPRESSED_MESSAGE } from '../contacts/suppression';
 import type { TableNames } from '../db/tableNames';
-import { compileFilterGroups, contactSearchCondition, ContactListing, LISTING_ALIAS, type ListingQueryHook } from '../filters';
+import { compileFilterGroups, contactOrderBy, contactSearchCondition, ContactListing, LISTING_ALIAS, parseContactSort, type ListingQueryHook } from '../filters';
 import { parsePageParams } from '../pagination/pageParams';
 import { buildPaginator, type Paginator } from '../pagination/paginator';
 import { toDatabaseId } from '../tracking/contactReference';
@@ -17,6 +19,13 @@ export interface ContactQueryOptions {
   per_page?: number | string;
   /** Text to find in the e-mail or the name (case-insensitive). */
   search?: string;
+  /**
+   * FluentCRM's `sort_by`: id (default), email, first_name, last_name, status, user_id, created_at
+   * or updated_at. Text sorts case-insensitively, empty (NULL) first when ascending; ties by id.
+   */
+  sort_by?: string;
+  /** ASC or DESC (any case; default DESC). */
+  sort_type?: string;
   /**
    * Adds each contact's latest events (at most EMBEDDED_EVENTS, newest first) under `events` and its
    * number of events under `events_total`, read in one query for the page. The rest: `getEvents`
@@ -44,13 +53,21 @@ export interface ContactsApi {
   createOrUpdate(input: ContactInput): Promise<ContactRecord>;
   /** The same, also saying whether the contact was created (true) or an existing one updated. */
   upsert(input: ContactInput): Promise<{ contact: ContactRecord; created: boolean }>;
+  /**
+   * Up to MAX_CONTACT_BATCH contacts, each created or updated as `upsert` would, in one transaction;
+   * one result per item in input order, `{index, id, created, contact}` or `{index, error_code,
+   * message}` for an item that is not a valid contact (the others are still written). Rejects with
+   * `invalid_data` when `inputs` is not an array of at most MAX_CONTACT_BATCH items.
+   */
+  createOrUpdateMany(inputs: unknown[]): Promise<ContactBatchResult[]>;
   /** By id (number or digits) or by e-mail; null when there is none. */
   getContact(idOrEmail: number | string): Promise<ContactRecord | null>;
   /** Deletes the contact and, through the foreign key, its events. False when there was none. */
   delete(id: number | string): Promise<boolean>;
   /**
-   * Contacts matching the filters and search, newest id first, in FluentCRM's paginator. Rejects
-   * with FcrmError `invalid_filter` (bad filters) or `invalid_pagination` (bad per_page).
+   * Contacts matching the filters and search, newest id first unless `sort_by`/`sort_type` say
+   * otherwise, in FluentCRM's paginator. Rejects with FcrmError `invalid_filter` (bad filters),
+   * `invalid_pagination` (bad per_page) or `invalid_sort` (bad sort_by or sort_type).
    */
   query(options?: ContactQueryOptions): Promise<Paginator<ContactListItem>>;
 }
@@ -81,6 +98,35 @@ export function createContactsApi(deps: {
       return (await upsert(input)).contact;
     },
 
+    async createOrUpdateMany(inputs) {
+      assertContactBatch(inputs);
+      const checked = checkBatchItems(inputs);
+      const results: ContactBatchResult[] = checked.map((item) => item as ContactBatchResult);
+      let valid = checked.flatMap((item, index) => ('error_code' in item ? [] : [{ index, contact: item as NormalizedContact }]));
+      // An erased contact's e-mail fails the whole multi-row INSERT (its trigger), so those items are
+      // answered subscriber_suppressed and set aside first; an erase racing the batch is checked again.
+      let written: Array<{ row: ContactRow; created: boolean }> = [];
+      for (let attempt = 1; valid.length > 0; attempt += 1) {
+        const suppressed = await deps.contacts.suppressedAmong(valid.map((item) => item.contact.email));
+        for (const item of valid) {
+          if (suppressed.has(item.contact.email)) results[item.index] = { index: item.index, error_code: 'subscriber_suppressed', message: SUPPRESSED_MESSAGE };
+        }
+        valid = valid.filter((item) => !suppressed.has(item.contact.email));
+        if (valid.length === 0) break;
+        try {
+          written = await deps.contacts.createOrUpdateMany(valid.map((item) => item.contact));
+          break;
+        } catch (error) {
+          if (attempt >= 3 || !asSuppressedError(error)) throw error;
+        }
+      }
+      valid.forEach(({ index }, i) => {
+        const contact = toContactRecord(written[i].row, deps.timeZone);
+        results[index] = { index, id: contact.id, created: written[i].created, contact };
+      });
+      return results;
+    },
+
     async getContact(idOrEmail) {
       const id = toDatabaseId(idOrEmail);
       if (id) return record(await deps.contacts.findById(id));
@@ -95,12 +141,13 @@ export function createContactsApi(deps: {
 
     async query(options = {}) {
       const { page, perPage } = parsePageParams(options);
+      const orderBy = contactOrderBy(parseContactSort(options), LISTING_ALIAS);
       const params: unknown[] = [];
       const conditions = [
         compileFilterGroups(options.filters, { tables: deps.tables, contactAlias: LISTING_ALIAS, params, now: options.now, propertyType: deps.propertyType }),
         contactSearchCondition(options.search, LISTING_ALIAS, params),
       ].filter((condition): condition is string => condition !== null);
-      const { rows, total } = await listing.page(conditions.join(' AND ') || 'TRUE', params, perPage, (page - 1) * perPage);
+      const { rows, total } = await listing.page(conditions.join(' AND ') || 'TRUE', params, orderBy, perPage, (page - 1) * perPage);
       const events = options.with_events === true ? await listing.latestEventsOf(rows.map((row) => String(row.id)), EMBEDDED_EVENTS) : null;
       const data = rows.map((row): ContactListItem => {
         const contact = toContactRecord(row, deps.timeZone);

@@ -1,33 +1,39 @@
 import { stat } from 'node:fs/promises';
-import { parseImportArgs, UsageError, USAGE, type ImportArgs } from './import/args';
+import { HELP_HINT, parseImportArgs, UsageError, USAGE, type ImportArgs } from './import/args';
 import { readCounted } from './import/countedFile';
-import { csvRecords } from './import/csvRecords';
+import { CONTACT_CSV, csvRecords, EVENT_CSV } from './import/csvRecords';
+import { resolveInputPath } from './import/inputPath';
+import { jsonArrayRecords } from './import/jsonArrayRecords';
 import { ndjsonRecords } from './import/ndjsonRecords';
 import { ProgressReporter } from './import/progress';
 import { runImport } from './import/runImport';
 import { formatSummary } from './import/summary';
 import { ImportTally } from './import/tally';
-import { ImportFileError } from './import/types';
+import { ImportFileError, type ImportRecord } from './import/types';
 import { withEntrance } from '../ops/entrance';
 
 /**
- * `npm run import -- FILE [--format ndjson|csv] [--batch 500] [--no-done] [--no-derive-keys]`:
- * streams tracked events from a file into `api('event_tracker').trackMany`. Exit codes: 0 the
- * import ran (rejected lines included), 1 a fatal error, 2 bad arguments.
+ * `npm run import -- FILE [--format ndjson|csv|json] [--batch 500] [--no-done] [--no-derive-keys]`:
+ * streams tracked events from a file into `api('event_tracker').trackMany`; with `--contacts FILE`,
+ * contacts into `api('contacts').createOrUpdateMany`. Exit codes: 0 the import ran (rejected lines
+ * included), 1 a fatal error, 2 bad arguments (one line and a hint to --help on stderr).
  */
 async function main(argv: string[]): Promise<number> {
   let args: ImportArgs | 'help';
   let size: number;
+  let path: string;
   try {
     args = parseImportArgs(argv);
     if (args === 'help') {
       process.stdout.write(USAGE);
       return 0;
     }
-    size = await fileSize(args.file);
+    path = resolveInputPath(args.file);
+    size = await fileSize(args.file, path);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`import: ${error.message}\n\n${USAGE}`);
+    // One line that says what is wrong; the whole usage would bury it.
+    process.stderr.write(`import: ${error.message}\n${HELP_HINT}`);
     return 2;
   }
 
@@ -41,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     // A tool process: its done actions are recorded for the server to deliver, and it never takes the server's.
     outbox: { deliver: false },
   });
-  const file = readCounted(args.file);
+  const file = readCounted(path);
   const progress = new ProgressReporter(process.stderr, { totalBytes: size, tty: process.stderr.isTTY === true });
   const started = Date.now();
   const tally = new ImportTally();
@@ -51,20 +57,22 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const state = () => ({ lines: tally.handled, rejected: tally.rejected, bytesRead: file.bytesRead() });
-  const { fireDone } = args;
+  const { fireDone, kind } = args;
+  const contacts = runtime.api('contacts');
+  const tracker = runtime.api('event_tracker');
   try {
     const { complete } = await runImport({
       tally,
-      records: args.format === 'csv' ? csvRecords(file.chunks) : ndjsonRecords(file.chunks),
-      trackMany: (events) => withEntrance('import', () => runtime.api('event_tracker').trackMany(events, fireDone)),
+      records: recordsOf(args, file.chunks),
+      send: kind === 'contacts' ? (items) => contacts.createOrUpdateMany(items) : (events) => withEntrance('import', () => tracker.trackMany(events, fireDone)),
       batchSize: args.batchSize,
-      deriveKeys: args.deriveKeys,
+      deriveKeys: kind === 'events' && args.deriveKeys,
       onProgress: () => progress.update(state()),
       stopRequested: () => interrupted,
     });
     progress.finish(state());
     const seconds = (Date.now() - started) / 1000;
-    process.stdout.write(formatSummary(tally, { file: args.file, format: args.format, seconds, complete }));
+    process.stdout.write(formatSummary(tally, { file: args.file, format: args.format, seconds, complete, kind }));
     return complete ? 0 : 130;
   } catch (error) {
     progress.finish(state());
@@ -80,15 +88,22 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The file must be a readable regular file: otherwise it is a bad argument (exit 2). */
-async function fileSize(path: string): Promise<number> {
+function recordsOf(args: ImportArgs, chunks: AsyncIterable<Buffer>): AsyncIterable<ImportRecord> {
+  if (args.format === 'csv') return csvRecords(chunks, args.kind === 'contacts' ? CONTACT_CSV : EVENT_CSV);
+  if (args.format === 'json') return jsonArrayRecords(chunks);
+  return ndjsonRecords(chunks);
+}
+
+/** The file must be a readable regular file: otherwise it is a bad argument (exit 2). Named as given, and where it was looked for. */
+async function fileSize(given: string, path: string): Promise<number> {
+  const named = path === given ? `"${given}"` : `"${given}" (${path})`;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new UsageError(`"${path}" is not a file`);
+    if (!info.isFile()) throw new UsageError(`${named} is not a file`);
     return info.size;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read "${path}": ${(error as NodeJS.ErrnoException).code ?? describe(error)}`);
+    throw new UsageError(`cannot read ${named}: ${(error as NodeJS.ErrnoException).code ?? describe(error)}`);
   }
 }
 

@@ -10,7 +10,7 @@ export type ListingQueryHook = (run: (sql: string) => Promise<unknown>) => Promi
 export const LISTING_ALIAS = 's';
 
 /**
- * The SQL behind the filtered contact list: a page of contacts newest first with the total, and
+ * The SQL behind the filtered contact list: a page of contacts in the asked order with the total, and
  * the events of a whole page in one query (no query per contact).
  */
 export class ContactListing {
@@ -20,12 +20,15 @@ export class ContactListing {
     private readonly testHook?: ListingQueryHook,
   ) {}
 
-  /** `where` is a boolean expression over LISTING_ALIAS whose placeholders are `params`. */
-  async page(where: string, params: unknown[], limit: number, offset: number): Promise<{ rows: ContactRow[]; total: number }> {
+  /**
+   * `where` is a boolean expression over LISTING_ALIAS whose placeholders are `params`; `orderBy`
+   * comes from contactOrderBy (whitelisted expressions, never caller text).
+   */
+  async page(where: string, params: unknown[], orderBy: string, limit: number, offset: number): Promise<{ rows: ContactRow[]; total: number }> {
     const from = `FROM ${this.tables.subscribers} ${LISTING_ALIAS} WHERE ${where}`;
     const n = params.length;
     const [rows, counted] = await Promise.all([
-      this.queryWithoutJit<ContactRow>(`SELECT ${LISTING_ALIAS}.* ${from} ORDER BY ${LISTING_ALIAS}.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, [
+      this.queryWithoutJit<ContactRow>(`SELECT ${LISTING_ALIAS}.* ${from} ORDER BY ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`, [
         ...params,
         limit,
         offset,

@@ -8,6 +8,8 @@ export type { FilterGroup, FilterItem, FilterOperator, FilterProperty } from './
 export { ContactListing, LISTING_ALIAS } from './contactListing';
 export type { ListingQueryHook } from './contactListing';
 export { contactSearchCondition } from './contactSearch';
+export { CONTACT_SORT_COLUMNS, DEFAULT_CONTACT_SORT, InvalidSortError, contactOrderBy, parseContactSort } from './contactSort';
+export type { ContactSort, ContactSortColumn, SortDirection } from './contactSort';
 export { listEventKeyOptions } from './eventKeyOptions';
 export type { SelectOption, EventKeyOptionsQuery } from './eventKeyOptions';
 export { DEFAULT_KEY_OPTIONS, MAX_KEY_OPTIONS } from './eventKeyOptions';

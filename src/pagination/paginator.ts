@@ -27,13 +27,22 @@ export interface PaginatorInput<T> {
   total: number;
   page: number;
   perPage: number;
-  /** The listing's URL without query string; page links are `${path}?page=N`. */
+  /**
+   * The listing's URL without query string, with or without a trailing slash. The paginator's `path`
+   * ends with the slash, and page links are `${path}?page=N`: `…/tracking-events/?page=2`, as
+   * FluentCRM (WordPress) builds them.
+   */
   path: string;
 }
 
+/** FluentCRM sends its previous/next labels untranslated: the translation keys themselves. */
+export const PREVIOUS_LABEL = 'pagination.previous';
+export const NEXT_LABEL = 'pagination.next';
+
 /** The one place that builds the paginator shape, for the API and REST alike. */
-export function buildPaginator<T>({ data, total, page, perPage, path }: PaginatorInput<T>): Paginator<T> {
+export function buildPaginator<T>({ data, total, page, perPage, path: route }: PaginatorInput<T>): Paginator<T> {
   const lastPage = Math.max(1, Math.ceil(total / perPage));
+  const path = route.endsWith('/') ? route : `${route}/`;
   const url = (n: number) => `${path}?page=${n}`;
   const from = data.length > 0 ? (page - 1) * perPage + 1 : null;
   return {
@@ -80,8 +89,8 @@ function pageLinks(page: number, lastPage: number, url: (n: number) => string): 
     middle = [...range(1, 2), gap, ...range(page - ON_EACH_SIDE, page + ON_EACH_SIDE), gap, ...range(lastPage - 1, lastPage)];
   }
   return [
-    { url: page > 1 ? url(page - 1) : null, label: '&laquo; Previous', active: false },
+    { url: page > 1 ? url(page - 1) : null, label: PREVIOUS_LABEL, active: false },
     ...middle,
-    { url: page < lastPage ? url(page + 1) : null, label: 'Next &raquo;', active: false },
+    { url: page < lastPage ? url(page + 1) : null, label: NEXT_LABEL, active: false },
   ];
 }

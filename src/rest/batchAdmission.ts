@@ -17,7 +17,7 @@ export function batchAdmission(gate: AdmissionGate): onRequestAsyncHookHandler {
     const release = gate.tryEnter();
     if (!release) {
       throw new ServerBusyError(
-        `${gate.limits.maxActive} event batches are being processed already; nothing was read or stored: retry in a moment.`,
+        `${gate.limits.maxActive} batches are being processed already; nothing was read or stored: retry in a moment.`,
       );
     }
     // ServerResponse emits 'close' both after the response is sent and when the connection drops first.

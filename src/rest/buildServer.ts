@@ -20,6 +20,7 @@ import { registerEventDefinitions } from './routes/eventDefinitions';
 import { registerOccurrences } from './routes/occurrences';
 import { registerReports } from './routes/reports';
 import { registerSubscribers } from './routes/subscribers';
+import { registerSubscribersBatch } from './routes/subscribersBatch';
 import { registerTrackEvent } from './routes/trackEvent';
 import { registerTrackEvents } from './routes/trackEvents';
 import { registerTrackingEvents } from './routes/trackingEvents';
@@ -31,7 +32,7 @@ import { instrumentServer, registerOperationsRoutes } from '../ops/serverOperati
 export const BODY_LIMIT = 1_048_576;
 
 export interface BuildServerOptions extends Omit<RestDeps, 'authLimiter' | 'hashQueue' | 'batches'> {
-  /** Batches (POST /subscribers/track-events) received and processed at once; more answer 503 (default 2). */
+  /** Batches (POST /subscribers/track-events and /subscribers/batch) received and processed at once; more answer 503 (default 2). */
   maxConcurrentBatches?: number;
   /** Failed authentications allowed per client address and window (default 20 per minute). */
   failedAuthLimit?: FailedAuthLimit;
@@ -72,6 +73,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // Hostile JSON with __proto__/constructor.prototype is refused (400), never merged.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // WordPress serves every REST route with and without a trailing slash, and FluentCRM's own page
+    // links carry one (`…/tracking-events/?page=2`).
+    routerOptions: { ignoreTrailingSlash: true },
     // Only a listed proxy may say who the client is; otherwise request.ip is the connection's peer.
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
     ...connectionServerOptions(limits),
@@ -149,6 +153,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       registerTrackingEvents(api, deps);
       registerOccurrences(api, deps);
       registerSubscribers(api, deps);
+      registerSubscribersBatch(api, deps);
       registerContactsQuery(api, deps);
       registerReports(api, deps);
       registerEventDefinitions(api, deps);

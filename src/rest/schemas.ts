@@ -132,6 +132,41 @@ export const contactBody = {
   },
 } as const;
 
+/** POST /subscribers/batch's body; its size and items are checked by the route (422), not by this schema. */
+export const subscribersBatchBody = {
+  description: '{"contacts": [up to 1000 contact objects]} or a bare JSON array of them',
+  anyOf: [
+    { type: 'object', additionalProperties: true, properties: { contacts: { type: 'array', items: contactBody } } },
+    { type: 'array', items: contactBody },
+  ],
+} as const;
+
+export const contactBatchResultsSchema = {
+  type: 'object',
+  properties: {
+    results: {
+      type: 'array',
+      description: 'One result per item, in input order: {index, id, created, contact} or {index, error_code, message}',
+      items: {
+        type: 'object',
+        properties: {
+          index: { type: 'integer' },
+          id: { type: 'integer' },
+          created: { type: 'boolean', description: 'true: a new contact; false: the contact with this e-mail was updated' },
+          contact: contactSchema,
+          error_code: { type: 'string' },
+          message: { type: 'string' },
+        },
+        required: ['index'],
+      },
+    },
+    created: { type: 'integer' },
+    updated: { type: 'integer' },
+    failed: { type: 'integer', description: 'Items that have an error_code' },
+  },
+  required: ['results', 'created', 'updated', 'failed'],
+} as const;
+
 /** `Idempotency-Key` on the single track call; documented in the OpenAPI document, checked by the tracker. */
 export const idempotencyKeyHeaders = {
   type: 'object',

@@ -18,7 +18,7 @@ describe("api('event_tracker').getEvents", () => {
     const contact = await contactWithEvents(3);
     await t.rt.api('event_tracker').track({ event_key: 'key_1', title: 'Event 1', subscriber_id: contact.id, value: 'again' });
     const page = await t.rt.api('event_tracker').getEvents(contact.id);
-    const path = `/wp-json/fluent-crm/v2/subscribers/${contact.id}/tracking-events`;
+    const path = `/wp-json/fluent-crm/v2/subscribers/${contact.id}/tracking-events/`;
     expect(Object.keys(page).sort()).toEqual(
       ['current_page', 'data', 'first_page_url', 'from', 'last_page', 'last_page_url', 'links', 'next_page_url', 'path', 'per_page', 'prev_page_url', 'to', 'total'].sort(),
     );

@@ -118,3 +118,32 @@ describe('batches processed at once are bounded (maxConcurrentBatches)', () => {
     expect((await held.finish()).status).toBe(200);
   });
 });
+
+describe('POST /subscribers/batch takes its place among the same batches', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await openTestServer({ maxConcurrentBatches: 1 });
+    expect((await t.call('/subscribers', json({ email: 'batch@example.com' }))).status).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  test('while an event batch holds the only place, a contact batch gets 503 and writes nothing; then it goes through', async () => {
+    const { held } = await holdPlace(t, 10);
+    const refused = await t.call('/subscribers/batch', json({ contacts: [{ email: 'refused@example.com' }] }));
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.body).toEqual({ message: expect.stringContaining('retry in a moment'), error_code: 'server_busy' });
+    expect(await t.rt.api('contacts').getContact('refused@example.com')).toBeNull();
+    expect((await held.finish()).status).toBe(200);
+    for (let i = 0; i < 200; i += 1) {
+      const accepted = await t.call('/subscribers/batch', json({ contacts: [{ email: 'refused@example.com' }] }));
+      if (accepted.status === 200) {
+        expect(accepted.body).toMatchObject({ created: 1, updated: 0, failed: 0 });
+        return;
+      }
+      expect(accepted.status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the batch place was never released');
+  });
+});

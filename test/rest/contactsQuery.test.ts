@@ -34,8 +34,8 @@ describe('GET /subscribers (advanced filters) and GET /reports/ajax-options', ()
       total: 2,
       from: 1,
       to: 2,
-      path: `${s.base}/subscribers`,
-      first_page_url: `${s.base}/subscribers?page=1`,
+      path: `${s.base}/subscribers/`,
+      first_page_url: `${s.base}/subscribers/?page=1`,
     });
     expect(body.subscribers.data.map((c: { email: string }) => c.email)).toEqual(['ben@example.com', 'ann@example.com']);
     expect(body.subscribers.data[0]).toEqual({

@@ -144,6 +144,7 @@ describe('REST: auth, errors, contacts, OpenAPI', () => {
         'GET /wp-json/fluent-crm/v2/subscribers/{id}/tracking-events',
         'GET /wp-json/fluent-crm/v2/subscribers/{id}/tracking-events/{eventId}/occurrences',
         'POST /wp-json/fluent-crm/v2/subscribers',
+        'POST /wp-json/fluent-crm/v2/subscribers/batch',
         'GET /wp-json/fluent-crm/v2/subscribers/{id}',
         'DELETE /wp-json/fluent-crm/v2/subscribers/{id}',
         'GET /wp-json/fluent-crm/v2/subscribers',

@@ -35,7 +35,7 @@ describe('GET /subscribers/{id}/tracking-events/{eventId}/occurrences', () => {
     expect(response.status).toBe(200);
     expect(Object.keys(response.body)).toEqual(['occurrences']);
     const page = response.body.occurrences;
-    expect(page).toMatchObject({ current_page: 1, per_page: 15, total: 3, from: 1, to: 3, last_page: 1, path: `${s.base}${path}` });
+    expect(page).toMatchObject({ current_page: 1, per_page: 15, total: 3, from: 1, to: 3, last_page: 1, path: `${s.base}${path}/` });
     expect(page.data.map((o: { counter: number; value: string; provider: string; occurred_at: string }) => [o.counter, o.value, o.provider, o.occurred_at])).toEqual([
       [3, '{"total":3}', 'shop', '2026-01-12 10:00:00'],
       [2, 'second', 'app', '2026-01-11 09:30:15'],

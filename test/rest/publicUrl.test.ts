@@ -52,9 +52,9 @@ describe('paginator links without PUBLIC_URL', () => {
   test('are built from the listening address, whatever Host says', async () => {
     const pages = await paginators(s);
     expect(pages.map((page) => page.path)).toEqual([
-      expect.stringMatching(new RegExp(`^${s.base}/subscribers/\\d+/tracking-events$`)),
-      expect.stringMatching(new RegExp(`^${s.base}/subscribers/\\d+/tracking-events/\\d+/occurrences$`)),
-      `${s.base}/subscribers`,
+      expect.stringMatching(new RegExp(`^${s.base}/subscribers/\\d+/tracking-events/$`)),
+      expect.stringMatching(new RegExp(`^${s.base}/subscribers/\\d+/tracking-events/\\d+/occurrences/$`)),
+      `${s.base}/subscribers/`,
     ]);
     for (const page of pages) {
       expect(page.links.length).toBeGreaterThan(2);
@@ -75,10 +75,10 @@ describe('paginator links with PUBLIC_URL', () => {
 
   test('use it, with its path prefix', async () => {
     const [events, occurrences, subscribers] = await paginators(s);
-    expect(events.path).toMatch(/^https:\/\/crm\.example\.com\/base\/wp-json\/fluent-crm\/v2\/subscribers\/\d+\/tracking-events$/);
+    expect(events.path).toMatch(/^https:\/\/crm\.example\.com\/base\/wp-json\/fluent-crm\/v2\/subscribers\/\d+\/tracking-events\/$/);
     expect(events.first_page_url).toBe(`${events.path}?page=1`);
-    expect(occurrences.path).toMatch(/^https:\/\/crm\.example\.com\/base\/wp-json\/fluent-crm\/v2\/subscribers\/\d+\/tracking-events\/\d+\/occurrences$/);
-    expect(subscribers.path).toBe('https://crm.example.com/base/wp-json/fluent-crm/v2/subscribers');
+    expect(occurrences.path).toMatch(/^https:\/\/crm\.example\.com\/base\/wp-json\/fluent-crm\/v2\/subscribers\/\d+\/tracking-events\/\d+\/occurrences\/$/);
+    expect(subscribers.path).toBe('https://crm.example.com/base/wp-json/fluent-crm/v2/subscribers/');
     for (const page of [events, occurrences, subscribers]) {
       for (const url of urlsOf(page)) expect(url.startsWith('https://crm.example.com/base/wp-json/fluent-crm/v2/')).toBe(true);
     }

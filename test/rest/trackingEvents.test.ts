@@ -18,7 +18,7 @@ describe('GET /subscribers/{id}/tracking-events', () => {
     const { status, body } = await s.call(`/subscribers/${contact.id}/tracking-events`, { as: 'read' });
     expect(status).toBe(200);
     expect(Object.keys(body)).toEqual(['events']);
-    const path = `${s.base}/subscribers/${contact.id}/tracking-events`;
+    const path = `${s.base}/subscribers/${contact.id}/tracking-events/`;
     expect(body.events).toMatchObject({
       current_page: 1,
       per_page: 15,

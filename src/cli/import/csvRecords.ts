@@ -3,7 +3,13 @@ import { parse, type CsvError, type Info } from 'csv-parse';
 import { crlfToLf } from './crlf';
 import { ImportFileError, type ImportRecord } from './types';
 
-/** The columns taken from a CSV file; any other column is ignored. */
+/** Which columns a CSV file's rows are read from, and which of them the header must have. */
+export interface CsvColumns {
+  columns: readonly string[];
+  required: readonly string[];
+}
+
+/** The columns taken from an events CSV file; any other column is ignored. */
 export const CSV_COLUMNS = [
   'event_key',
   'title',
@@ -16,6 +22,11 @@ export const CSV_COLUMNS = [
   'idempotency_key',
 ] as const;
 
+export const EVENT_CSV: CsvColumns = { columns: CSV_COLUMNS, required: ['event_key', 'title'] };
+
+/** The columns of a contacts CSV file (`--contacts`). */
+export const CONTACT_CSV: CsvColumns = { columns: ['email', 'first_name', 'last_name', 'user_id', 'status'], required: ['email'] };
+
 /** Larger than any valid record (a value is at most 65,535 bytes); guards against an unclosed quote. */
 const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
@@ -26,7 +37,7 @@ type ParsedRow = { record: string[]; raw: string; info: Info };
  * non-empty cells (an empty cell is a missing field). A row with another number of fields than the
  * header, or a quote never closed, is rejected with the line it starts on.
  */
-export async function* csvRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator<ImportRecord> {
+export async function* csvRecords(chunks: AsyncIterable<Buffer>, spec: CsvColumns = EVENT_CSV): AsyncGenerator<ImportRecord> {
   const skipped: ImportRecord[] = [];
   let fatal: ImportFileError | null = null;
   const parser = parse({
@@ -62,7 +73,7 @@ export async function* csvRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator
     for await (const row of parser as AsyncIterable<ParsedRow>) {
       yield* skipped.splice(0);
       if (!header) {
-        header = headerColumns(row.record);
+        header = headerColumns(row.record, spec);
         continue;
       }
       const line = startLine(row.info.lines, row.raw);
@@ -81,12 +92,13 @@ export async function* csvRecords(chunks: AsyncIterable<Buffer>): AsyncGenerator
 }
 
 /** Known column names (trimmed, any case) in place; null for columns to ignore. */
-function headerColumns(names: string[]): Array<string | null> {
-  const known = new Set<string>(CSV_COLUMNS);
+function headerColumns(names: string[], spec: CsvColumns): Array<string | null> {
+  const known = new Set<string>(spec.columns);
   const columns = names.map((name) => name.trim().toLowerCase()).map((name) => (known.has(name) ? name : null));
-  const missing = ['event_key', 'title'].filter((name) => !columns.includes(name));
+  const missing = spec.required.filter((name) => !columns.includes(name));
   if (missing.length > 0) {
-    throw new ImportFileError(`the CSV header row must have the columns event_key and title (missing: ${missing.join(', ')}); it has: ${names.join(', ')}`);
+    const wanted = spec.required.length === 1 ? `the column ${spec.required[0]}` : `the columns ${spec.required.join(' and ')}`;
+    throw new ImportFileError(`the CSV header row must have ${wanted} (missing: ${missing.join(', ')}); it has: ${names.join(', ')}`);
   }
   const repeated = columns.find((name, i) => name !== null && columns.indexOf(name) !== i);
   if (repeated) throw new ImportFileError(`the CSV header row names the column ${repeated} twice`);

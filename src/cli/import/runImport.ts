@@ -1,4 +1,4 @@
-import type { BatchResult } from '../../api/eventTrackerApi';
+import type { ImportResult } from './tally';
 import { KeyDeriver } from './deriveKey';
 import { ImportTally } from './tally';
 import type { ImportRecord } from './types';
@@ -7,8 +7,8 @@ export interface RunImportOptions {
   records: AsyncIterable<ImportRecord>;
   /** Where the counts go (default a new one): the caller can report it after a fatal error too. */
   tally?: ImportTally;
-  /** `api('event_tracker').trackMany(events, fireDone)`, bound. */
-  trackMany(events: Array<Record<string, unknown>>): Promise<BatchResult[]>;
+  /** Writes one batch, one result per item: `api('event_tracker').trackMany(events, fireDone)` or `api('contacts').createOrUpdateMany`. */
+  send(items: Array<Record<string, unknown>>): Promise<ImportResult[]>;
   batchSize: number;
   /** Give lines without an idempotency_key a derived one (re-imports change nothing). */
   deriveKeys: boolean;
@@ -30,7 +30,7 @@ export async function runImport(options: RunImportOptions): Promise<{ tally: Imp
   let inFlight: Promise<void> | undefined;
 
   const send = async (batch: Pending[]): Promise<void> => {
-    const results = await options.trackMany(batch.map(({ data }) => data));
+    const results = await options.send(batch.map(({ data }) => data));
     results.forEach((result, i) => tally.record(batch[i].line, result));
     options.onProgress?.(tally);
   };

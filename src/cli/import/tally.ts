@@ -1,4 +1,8 @@
 import type { BatchResult } from '../../api/eventTrackerApi';
+import type { ContactBatchResult } from '../../contacts/contactBatch';
+
+/** One item's result: a tracked event's or a contact's. */
+export type ImportResult = BatchResult | ContactBatchResult;
 
 /** How many rejected lines the summary lists; the rest are counted. */
 export const LISTED_REJECTIONS = 100;
@@ -11,7 +15,9 @@ export interface Rejection {
 /** The counts of an import and the first rejected lines (by line number). */
 export class ImportTally {
   linesRead = 0;
+  /** Events stored, or contacts created. */
   stored = 0;
+  /** Events replayed (their idempotency key had been applied), or contacts updated (the e-mail was one already). */
   replayed = 0;
   rejected = 0;
   /** At most LISTED_REJECTIONS, the lowest line numbers, in order. */
@@ -31,10 +37,10 @@ export class ImportTally {
     if (this.listed.length > LISTED_REJECTIONS) this.listed.pop();
   }
 
-  /** One tracker result for the line it came from. */
-  record(line: number, result: BatchResult): void {
+  /** One result for the line it came from. */
+  record(line: number, result: ImportResult): void {
     if ('error_code' in result) this.reject(line, `${result.error_code}: ${result.message}`);
-    else if (result.replayed) this.replayed += 1;
+    else if ('created' in result ? !result.created : result.replayed) this.replayed += 1;
     else this.stored += 1;
   }
 }

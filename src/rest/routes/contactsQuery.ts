@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { EMBEDDED_EVENTS } from '../../api/contactsApi';
 import { FcrmError, isFcrmError } from '../../errors';
+import { CONTACT_SORT_COLUMNS, InvalidSortError } from '../../filters';
 import { requireCapability } from '../authentication';
-import { fcrmErrorBody } from '../errorBodies';
+import { fcrmErrorBody, wpError } from '../errorBodies';
 import { publicUrl } from '../publicUrl';
 import type { RestDeps } from '../restDeps';
 import { contactSchema, errorSchemas, paginatorSchema, trackedEventRow, pageQuerystring } from '../schemas';
@@ -25,7 +26,7 @@ const contactListRow = {
 
 /**
  * GET /subscribers: FluentCRM's contact listing with advanced filters (filter_type=advanced,
- * advanced_filters=<JSON>), a search and paging; newest contacts first.
+ * advanced_filters=<JSON>), a search, sorting (sort_by, sort_type) and paging; newest contacts first by default.
  */
 export function registerContactsQuery(app: FastifyInstance, deps: RestDeps): void {
   app.get<QueryRoute>(
@@ -41,6 +42,10 @@ export function registerContactsQuery(app: FastifyInstance, deps: RestDeps): voi
             filter_type: { description: '"advanced" (default when advanced_filters is given) or "simple" (advanced_filters ignored, as in FluentCRM)' },
             advanced_filters: { description: 'FluentCRM advanced filters as JSON: groups (ORed) of items (ANDed) with source ["event_tracking", PROPERTY]' },
             search: { description: 'Text to find in the e-mail or name, case-insensitively' },
+            sort_by: {
+              description: `The column to sort by: ${CONTACT_SORT_COLUMNS.join(', ')} (default id). Text sorts case-insensitively; ties by id. Another value is a 422 rest_invalid_param.`,
+            },
+            sort_type: { description: 'ASC or DESC, any case (default DESC). Another value is a 422 rest_invalid_param.' },
             with_events: {
               description: `1 or true: add each contact's latest ${EMBEDDED_EVENTS} events (newest first) under events and its number of events under events_total (one query for the page)`,
             },
@@ -60,6 +65,8 @@ export function registerContactsQuery(app: FastifyInstance, deps: RestDeps): voi
         const subscribers = await deps.runtime.api('contacts').query({
           filters: advancedFilters(query),
           search: single(query.search),
+          sort_by: single(query.sort_by),
+          sort_type: single(query.sort_type),
           with_events: flag(single(query.with_events)),
           page: single(query.page),
           per_page: single(query.per_page),
@@ -67,6 +74,10 @@ export function registerContactsQuery(app: FastifyInstance, deps: RestDeps): voi
         });
         return { subscribers };
       } catch (error) {
+        // A parameter WordPress would validate itself: its rest_invalid_param shape, naming the parameter.
+        if (error instanceof InvalidSortError) {
+          return reply.code(422).send(wpError('rest_invalid_param', error.message, 422, { params: { [error.param]: error.message } }));
+        }
         if (isFcrmError(error)) return reply.code(422).send(fcrmErrorBody(error));
         throw error;
       }
