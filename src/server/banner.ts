@@ -7,7 +7,7 @@ export function startBanner(server: RunningServer): string {
   const lines = [
     '',
     `fcrm-event-tracking REST API listening on ${baseUrl}`,
-    `Database: ${runtime.database.kind === 'embedded' ? 'embedded PostgreSQL (PGlite)' : 'PostgreSQL'} ${runtime.database.url}`,
+    `Database: ${databaseLine(runtime.database)}`,
     `OpenAPI document: ${baseUrl}/openapi.json`,
     '',
   ];
@@ -32,4 +32,11 @@ export function startBanner(server: RunningServer): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** Where the data lives: the embedded database's folder, or the PostgreSQL URL (already without its password). */
+function databaseLine(database: RunningServer['runtime']['database']): string {
+  if (database.kind === 'postgres') return `PostgreSQL ${database.url}`;
+  if (!database.dataDir || database.dataDir === 'memory://') return 'embedded PostgreSQL (PGlite), in memory only';
+  return `embedded PostgreSQL (PGlite), data folder ${database.dataDir}`;
 }

@@ -9,6 +9,7 @@ import { REST_PREFIX } from '../rest/publicUrl';
 import type { ServerConfig } from './config';
 import { createServerLogger } from './serverLogger';
 import { withoutPassword } from '../db/redactUrl';
+import { recordServer } from '../db/embeddedOwner';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -49,6 +50,8 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
     outbox: { ...extras.runtimeOptions?.outbox, startAfter },
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    // A second server on the same folder would share this database, then fail when its owner stops.
+    exclusiveDataFolder: true,
     schema: config.schema,
     preparedStatements: config.preparedStatements,
     reads: { ...extras.runtimeOptions?.reads, ...config.reads },
@@ -78,11 +81,14 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const baseUrl = `http://${host}:${port}${REST_PREFIX}`;
+    const { dataDir } = runtime.database;
+    if (dataDir && dataDir !== 'memory://') recordServer(dataDir, baseUrl);
     let stopping: Promise<void> | undefined;
     return {
       app,
       runtime,
-      baseUrl: `http://${host}:${port}${REST_PREFIX}`,
+      baseUrl,
       administrator,
       stop() {
         stopping ??= (async () => {
