@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 
@@ -94,7 +94,8 @@ test('npm start serves the REST API on the embedded database and stops cleanly o
     expect(databasePassword).toMatch(/^[A-Za-z0-9_-]{43,}$/);
     expect(output.text).not.toContain(databasePassword);
     // The banner names where the data lives: the data folder, not the loopback URL.
-    expect(output.text).toContain(`Database: embedded PostgreSQL (PGlite), data folder ${realpathSync(dataDir)}`);
+    expect(output.text).toContain(`Database: embedded PostgreSQL (PGlite), data folder ${resolve(dataDir)}`);
+    expect(output.text).toContain(`API docs (browsable): ${base}/docs`);
 
     child.kill('SIGTERM');
     expect(await exited).toEqual({ code: 0, signal: null });

@@ -9,6 +9,7 @@ export function startBanner(server: RunningServer): string {
     `fcrm-event-tracking REST API listening on ${baseUrl}`,
     `Database: ${databaseLine(runtime.database)}`,
     `OpenAPI document: ${baseUrl}/openapi.json`,
+    `API docs (browsable): ${baseUrl}/docs`,
     '',
   ];
   if (administrator) {
