@@ -126,7 +126,7 @@ export interface EventTrackingRuntime {
   /** Drains, then closes the pool and the embedded database; leaves nothing running. */
   close(): Promise<void>;
   /** Which database is in use. */
-  database: { kind: 'postgres' | 'embedded'; url: string; schema: string };
+  database: { kind: 'postgres' | 'embedded'; url: string; schema: string; dataDir?: string };
   /** The TypeORM DataSource, for hosts that want to query the tables themselves. */
   dataSource: DataSource;
   /** The read budget the API's listings run within; hosts run their own scanning reads in it too (`reads.run(fn)`). */
@@ -285,7 +285,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
       })();
       return closing;
     },
-    database: { kind: database.kind, url: database.url, schema: database.schema },
+    database: { kind: database.kind, url: database.url, schema: database.schema, dataDir: database.dataDir },
     dataSource: database.dataSource,
     reads,
     retention: { prune: () => pruner.prune(), rules: retentionRules, defaultDays: retention.historyDays },

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 
@@ -93,7 +93,9 @@ test('npm start serves the REST API on the embedded database and stops cleanly o
     const databasePassword = readFileSync(join(dataDir, 'fcrm-embedded-password'), 'utf8').trim();
     expect(databasePassword).toMatch(/^[A-Za-z0-9_-]{43,}$/);
     expect(output.text).not.toContain(databasePassword);
-    expect(output.text).toMatch(/Database: embedded PostgreSQL \(PGlite\) postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres/);
+    // The banner names where the data lives: the data folder, not the loopback URL.
+    expect(output.text).toContain(`Database: embedded PostgreSQL (PGlite), data folder ${resolve(dataDir)}`);
+    expect(output.text).toContain(`API docs (browsable): ${base}/docs`);
 
     child.kill('SIGTERM');
     expect(await exited).toEqual({ code: 0, signal: null });

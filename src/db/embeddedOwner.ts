@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export interface EmbeddedOwner {
   pid: number;
   url: string;
+  /** The REST API's base URL when the owner is a server (recorded once it listens). */
+  server?: string;
 }
 
 const FILE = 'fcrm-embedded-server.json';
@@ -18,7 +20,8 @@ export function readOwner(dataDir: string): EmbeddedOwner | null {
   try {
     const owner = JSON.parse(readFileSync(join(dataDir, FILE), 'utf8')) as Partial<EmbeddedOwner>;
     if (typeof owner.pid !== 'number' || typeof owner.url !== 'string') return null;
-    return isAlive(owner.pid) ? { pid: owner.pid, url: owner.url } : null;
+    if (!isAlive(owner.pid)) return null;
+    return typeof owner.server === 'string' ? { pid: owner.pid, url: owner.url, server: owner.server } : { pid: owner.pid, url: owner.url };
   } catch {
     return null;
   }
@@ -28,6 +31,12 @@ export function writeOwner(dataDir: string, owner: EmbeddedOwner): void {
   const path = join(dataDir, FILE);
   writeFileSync(path, JSON.stringify(owner), { mode: 0o600 });
   chmodSync(path, 0o600); // the mode above applies only when the file is new
+}
+
+/** Adds the REST API's address to this process's owner file, so a second server can name it. */
+export function recordServer(dataDir: string, server: string): void {
+  const owner = readOwner(dataDir);
+  if (owner && owner.pid === process.pid) writeOwner(dataDir, { ...owner, server });
 }
 
 export function removeOwner(dataDir: string): void {

@@ -6,9 +6,12 @@ import { makeDataFolderPrivate } from './dataFolderPermissions';
 import { AUTH_TIMEOUT_MS, authenticateConnection, MAX_UNAUTHENTICATED_MESSAGE_BYTES } from './embeddedAuth/authenticateConnection';
 import { scramVerifier } from './embeddedAuth/scram';
 import { fatalError, SQLSTATE } from './embeddedAuth/wireMessages';
+import { DataFolderInUseError } from './dataFolderInUse';
 import { readOwner, removeOwner, writeOwner } from './embeddedOwner';
 import { newEmbeddedPassword, readOrCreatePassword } from './embeddedPassword';
 import { EmbeddedSessionQueue } from './embeddedSessionQueue';
+import { DEFAULT_EMBEDDED_SHARED_BUFFERS, embeddedStartParams } from './embeddedSettings';
+import { initialiseDataFolderInChild, needsInitialisation } from './initialiseDataFolder';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that persists the database; ignored when `inMemory` is true. */
@@ -22,6 +25,10 @@ export interface EmbeddedPostgresOptions {
   logger?: Pick<Logger, 'warn'>;
   /** How long a client may take to authenticate (default 5 s). */
   authTimeoutMs?: number;
+  /** A server's open: refuse a folder another live process serves, rather than share it (DataFolderInUseError). */
+  exclusive?: boolean;
+  /** PostgreSQL's shared_buffers (default 16MB, see embeddedSettings.ts). */
+  sharedBuffers?: string;
 }
 
 export interface EmbeddedPostgres {
@@ -69,14 +76,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // A live pid whose server does not answer is a recycled pid of a process that died: start anew.
     if (owner) {
       const url = withPassword(owner.url, password);
-      if (await databaseAnswers(url)) return { url, dataDir, shared: true, stop: async () => undefined };
+      if (await databaseAnswers(url)) {
+        if (options.exclusive) throw new DataFolderInUseError(dataDir, owner);
+        return { url, dataDir, shared: true, stop: async () => undefined };
+      }
     }
   }
   // Loaded lazily: deployments on a real server never pay PGlite's start-up time and memory.
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketHandler } = await import('@electric-sql/pglite-socket');
 
-  const db = await PGlite.create(dataDir);
+  // A new folder is initialised in a child process, whose initdb memory leaves with it.
+  if (!options.inMemory && needsInitialisation(dataDir)) await initialiseDataFolderInChild(dataDir);
+  const db = await PGlite.create(dataDir, {
+    startParams: embeddedStartParams(PGlite.defaultStartParams, options.sharedBuffers ?? DEFAULT_EMBEDDED_SHARED_BUFFERS),
+  });
   // initdb's files on a first start are unpacked 0666/0777: make them private before anyone connects.
   if (!options.inMemory) makeDataFolderPrivate(dataDir);
   const queue = new EmbeddedSessionQueue(db);

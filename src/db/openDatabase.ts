@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { consoleLogger, type Logger } from '../runtime/logger';
 import { openDataSource } from './dataSource';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
+import { embeddedSharedBuffers } from './embeddedSettings';
 import { withoutPassword } from './redactUrl';
 
 export interface DatabaseOptions {
@@ -15,6 +16,8 @@ export interface DatabaseOptions {
   schema?: string;
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** The embedded database only: refuse a data folder another live process serves (a server's open). */
+  exclusiveDataFolder?: boolean;
   /** Where a fix of the embedded data folder's permissions is reported (default: the console). */
   logger?: Logger;
 }
@@ -24,6 +27,8 @@ export interface OpenDatabase {
   kind: 'postgres' | 'embedded';
   /** The URL in use, without its password. */
   url: string;
+  /** The embedded database's folder (`memory://` in memory); undefined on PostgreSQL. */
+  dataDir?: string;
   schema: string;
   close(): Promise<void>;
 }
@@ -44,7 +49,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
       inMemory: options.inMemory ?? false,
       // Migrations hold one extra connection for their lock.
       maxConnections: poolSize + 2,
+      exclusive: options.exclusiveDataFolder ?? false,
       logger: options.logger ?? consoleLogger,
+      sharedBuffers: embeddedSharedBuffers(process.env.FCRM_EMBEDDED_SHARED_BUFFERS),
     });
   }
   const target = url ?? embedded!.url;
@@ -54,6 +61,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
       dataSource,
       kind: embedded ? 'embedded' : 'postgres',
       url: withoutPassword(target),
+      dataDir: embedded?.dataDir,
       schema,
       async close() {
         await dataSource.destroy();

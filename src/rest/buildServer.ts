@@ -1,5 +1,4 @@
 import formbody from '@fastify/formbody';
-import swagger from '@fastify/swagger';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
@@ -15,6 +14,7 @@ import { DEFAULT_HASH_QUEUE_LIMITS, HashWorkQueue, type HashQueueLimits } from '
 import { addSecurityHeaders } from './securityHeaders';
 import { ADMIN_PREFIX } from '../admin/adminSecurity';
 import { registerAdmin } from '../admin/registerAdmin';
+import { registerApiDocument, withServers } from './apiDocument';
 import { registerContactsQuery } from './routes/contactsQuery';
 import { registerEventDefinitions } from './routes/eventDefinitions';
 import { registerOccurrences } from './routes/occurrences';
@@ -105,18 +105,6 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
   await app.register(formbody, { bodyLimit: options.bodyLimit ?? BODY_LIMIT });
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'fcrm-event-tracking REST API',
-        description: "FluentCRM's event tracking routes. Authenticate with HTTP Basic: an application password name:password.",
-        version: '1.0.0',
-      },
-      components: { securitySchemes: { applicationPassword: { type: 'http', scheme: 'basic' } } },
-      security: [{ applicationPassword: [] }],
-    },
-  });
-
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const unavailable = unavailableAnswer(error, request.method);
     if (unavailable) {
@@ -132,6 +120,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       .send(wpError('internal_server_error', 'The server could not complete the request. The error has been logged.', 500));
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(restNoRoute()));
+  // After the handlers above, so the docs UI's routes inherit them.
+  await registerApiDocument(app);
 
   const deps: RestDeps = {
     runtime: options.runtime,
@@ -159,7 +149,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       registerEventDefinitions(api, deps);
       registerEventRetention(api, deps);
       registerPrivacy(api, deps);
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { schema: { hide: true } }, async (request) => withServers(app.swagger(), request));
     },
     { prefix: REST_PREFIX },
   );

@@ -37,8 +37,11 @@ export function fcrmErrorBody(error: FcrmError): FcrmErrorBody {
 /** FluentCRM's validation answer, one entry per failing field: `{ field: { required: "…" } }`. */
 export type FieldErrors = Record<string, Record<string, string>>;
 
-export function requiredFieldErrors(fields: string[]): FieldErrors {
-  return Object.fromEntries(fields.map((field) => [field, { required: `The ${field} field is required.` }]));
+/** `hint`, when given, follows FluentCRM's message (the `required` rule stays the key clients read). */
+export function requiredFieldErrors(fields: string[], hint?: string): FieldErrors {
+  return Object.fromEntries(
+    fields.map((field) => [field, { required: hint ? `The ${field} field is required; ${hint}` : `The ${field} field is required.` }]),
+  );
 }
 
 /** Laravel's (and FluentCRM's) 404 body for a model id that does not exist. */

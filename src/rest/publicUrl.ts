@@ -16,7 +16,12 @@ declare module 'fastify' {
  * WordPress builds its links from the site URL.
  */
 export function publicUrl(request: FastifyRequest, routePath: string): string {
-  return `${request.server.publicBaseUrl ?? listeningBase(request)}${REST_PREFIX}${routePath}`;
+  return `${publicBase(request)}${REST_PREFIX}${routePath}`;
+}
+
+/** PUBLIC_URL, or http://ADDRESS:PORT of the listening socket: the site, without the REST prefix. */
+export function publicBase(request: FastifyRequest): string {
+  return request.server.publicBaseUrl ?? listeningBase(request);
 }
 
 /**

@@ -9,9 +9,10 @@ export function startBanner(server: RunningServer): string {
   const lines = [
     '',
     `fcrm-event-tracking REST API listening on ${baseUrl}`,
-    `Database: ${runtime.database.kind === 'embedded' ? 'embedded PostgreSQL (PGlite)' : 'PostgreSQL'} ${runtime.database.url}`,
+    `Database: ${databaseLine(runtime.database)}`,
     `OpenAPI document: ${baseUrl}/openapi.json`,
     `Admin page: ${adminUrl(baseUrl)} (sign in with an application password)`,
+    `API docs (browsable): ${baseUrl}/docs`,
     '',
   ];
   if (administrator) {
@@ -41,4 +42,11 @@ export function startBanner(server: RunningServer): string {
 function adminUrl(baseUrl: string): string {
   const origin = baseUrl.endsWith(REST_PREFIX) ? baseUrl.slice(0, -REST_PREFIX.length) : baseUrl;
   return `${origin}${ADMIN_PREFIX}`;
+}
+
+/** Where the data lives: the embedded database's folder, or the PostgreSQL URL (already without its password). */
+function databaseLine(database: RunningServer['runtime']['database']): string {
+  if (database.kind === 'postgres') return `PostgreSQL ${database.url}`;
+  if (!database.dataDir || database.dataDir === 'memory://') return 'embedded PostgreSQL (PGlite), in memory only';
+  return `embedded PostgreSQL (PGlite), data folder ${database.dataDir}`;
 }

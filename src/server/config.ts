@@ -46,6 +46,9 @@ export interface ServerConfig extends AuthConfig {
 
 export class ConfigError extends Error {}
 
+/** pino's levels, as LOG_LEVEL takes them. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 const configError = (message: string) => new ConfigError(message);
 
 export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -71,6 +74,10 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   };
   const limitsProblem = connectionLimitsProblem(connectionLimits);
   if (limitsProblem) throw new ConfigError(`HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS: ${limitsProblem}`);
+  const logLevel = (env.LOG_LEVEL ?? '').trim() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(env.LOG_LEVEL)}`);
+  }
   let publicUrl: string | undefined;
   if (env.PUBLIC_URL) {
     try {
@@ -101,7 +108,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     dataDir: env.FCRM_DATA_DIR || undefined,
     schema: env.FCRM_SCHEMA?.trim() || undefined,
     timeZone,
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel,
     preparedStatements: !['off', 'false', '0'].includes(prepared),
     connectionLimits,
     publicUrl,

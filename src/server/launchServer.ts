@@ -10,6 +10,7 @@ import type { ServerConfig } from './config';
 import { createServerLogger } from './serverLogger';
 import { withoutPassword } from '../db/redactUrl';
 import { listenMetrics } from '../ops/metricsRoutes';
+import { recordServer } from '../db/embeddedOwner';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -55,6 +56,8 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
     outbox: { ...extras.runtimeOptions?.outbox, startAfter },
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    // A second server on the same folder would share this database, then fail when its owner stops.
+    exclusiveDataFolder: true,
     schema: config.schema,
     preparedStatements: config.preparedStatements,
     reads: { ...extras.runtimeOptions?.reads, ...config.reads },
@@ -99,11 +102,14 @@ export async function launchServer(config: ServerConfig, extras: LaunchExtras = 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const baseUrl = `http://${host}:${port}${REST_PREFIX}`;
+    const { dataDir } = runtime.database;
+    if (dataDir && dataDir !== 'memory://') recordServer(dataDir, baseUrl);
     let stopping: Promise<void> | undefined;
     return {
       app,
       runtime,
-      baseUrl: `http://${host}:${port}${REST_PREFIX}`,
+      baseUrl,
       administrator,
       metricsUrl: metricsListener ? `http://127.0.0.1:${metricsListener.port}/metrics` : null,
       stop() {

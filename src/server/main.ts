@@ -47,6 +47,13 @@ main().catch((error: unknown) => {
     return;
   }
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(
+      `The server could not start: ${message}. Another process listens on that port: stop it, or pick another port with PORT (e.g. PORT=8081 npm start; PORT=0 picks a free one).\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   process.stderr.write(`The server could not start: ${message}\n`);
   process.exitCode = 1;
   if (cluster.isWorker) process.disconnect();

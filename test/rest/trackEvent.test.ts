@@ -77,6 +77,33 @@ describe('POST /subscribers/track-event', () => {
     ]);
   });
 
+  // curl -d '{…}' without -H 'Content-Type: application/json' sends the JSON as a form body.
+  test('a JSON body sent as form data: the 422 says so, keeping the required rule', async () => {
+    const contact = await createContact(s.rt);
+    const hint = 'the body looks like JSON: send Content-Type: application/json';
+    const asForm = (body: string) => s.call('/subscribers/track-event', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const sent = await asForm(JSON.stringify({ ...REST_EVENT, email: contact.email }));
+    expect(sent.status).toBe(422);
+    expect(sent.body).toEqual({
+      event_key: { required: `The event_key field is required; ${hint}` },
+      title: { required: `The title field is required; ${hint}` },
+    });
+    // An `=` inside the JSON splits it into key and value; it is still recognised.
+    const withEquals = await asForm(JSON.stringify({ ...REST_EVENT, value: 'a=b', email: contact.email }));
+    expect(withEquals.body).toMatchObject({ event_key: { required: `The event_key field is required; ${hint}` } });
+    // An ordinary form body that lacks the field keeps FluentCRM's message.
+    const plain = await asForm(new URLSearchParams({ title: 'T', email: contact.email }).toString());
+    expect(plain.body).toEqual({ event_key: { required: 'The event_key field is required.' } });
+    expect(await countEvents()).toBe(0);
+    // The same on POST /subscribers, whose only required field is the e-mail.
+    const contactAsForm = await s.call('/subscribers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: JSON.stringify({ email: 'form@example.com' }),
+    });
+    expect(contactAsForm).toMatchObject({ status: 422, body: { email: { required: `The email field is required; ${hint}` } } });
+  });
+
   test('query-string parameters, with the JSON body winning where both have a key', async () => {
     const contact = await createContact(s.rt);
     const query = new URLSearchParams({ event_key: 'from_query', title: 'From Query', email: contact.email });

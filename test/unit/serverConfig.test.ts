@@ -51,4 +51,13 @@ describe('readServerConfig: connection limits and PUBLIC_URL', () => {
     expect(() => readServerConfig({ PUBLIC_URL: value })).toThrow(ConfigError);
     expect(() => readServerConfig({ PUBLIC_URL: value })).toThrow(message);
   });
+
+  test('LOG_LEVEL takes pino levels; anything else is refused with the list of valid ones', () => {
+    expect(readServerConfig({}).logLevel).toBe('info');
+    expect(readServerConfig({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(() => readServerConfig({ LOG_LEVEL: 'verbose' })).toThrow(ConfigError);
+    expect(() => readServerConfig({ LOG_LEVEL: 'verbose' })).toThrow(
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"',
+    );
+  });
 });

@@ -3,6 +3,7 @@ import { isFcrmError } from '../../errors';
 import { subscriberNotFoundMessage } from '../../api/notFound';
 import { requireCapability } from '../authentication';
 import { fcrmErrorBody, notFoundBody, requiredFieldErrors, wpError } from '../errorBodies';
+import { jsonAsFormHint } from '../jsonSentAsForm';
 import { requestParams } from '../requestParams';
 import type { RestDeps } from '../restDeps';
 import { contactBody, contactSchema, errorSchemas, idParams } from '../schemas';
@@ -41,7 +42,7 @@ export function registerSubscribers(app: FastifyInstance, deps: RestDeps): void 
     async (request, reply) => {
       const params = requestParams(request);
       if (typeof params.email !== 'string' || params.email.trim() === '') {
-        return reply.code(422).send(requiredFieldErrors(['email']));
+        return reply.code(422).send(requiredFieldErrors(['email'], jsonAsFormHint(request)));
       }
       try {
         // One atomic statement both writes and says whether it created the contact.

@@ -4,6 +4,7 @@ import { isFcrmError } from '../../errors';
 import { actingUserOf } from '../actingUser';
 import { requireCapability } from '../authentication';
 import { fcrmErrorBody, requiredFieldErrors } from '../errorBodies';
+import { jsonAsFormHint } from '../jsonSentAsForm';
 import { requestParams } from '../requestParams';
 import type { RestDeps } from '../restDeps';
 import { errorSchemas, idempotencyKeyHeaders, trackEventBody } from '../schemas';
@@ -45,7 +46,7 @@ export function registerTrackEvent(app: FastifyInstance, deps: RestDeps): void {
       const missing = REQUIRED.filter((field) => isBlank(params[field]));
       if (missing.length > 0) {
         deps.runtime.operations.metrics.tracked('rest', 'rejected');
-        return reply.code(422).send(requiredFieldErrors(missing));
+        return reply.code(422).send(requiredFieldErrors(missing, jsonAsFormHint(request)));
       }
       // `subscriber` (an already loaded contact) is for in-process callers only, never for a request body.
       const { subscriber: _ignored, ...data } = params;
