@@ -24,6 +24,7 @@ import { EventWriter } from './tracking/eventWriter';
 import { OutboxPoller } from './outbox/outboxPoller';
 import { OutboxStore } from './outbox/outboxStore';
 import { DeliveredMarks } from './outbox/deliveredMarks';
+import { createWebhooks, type WebhookOptions, type WebhooksApi } from './webhooks';
 import type { DataSource } from 'typeorm';
 
 export interface EventTrackingOptions extends DatabaseOptions {
@@ -71,6 +72,8 @@ export interface EventTrackingOptions extends DatabaseOptions {
    * rejects with ServerBusyError. Keeps connections free for writes however many reads arrive.
    */
   reads?: ReadBudgetOptions;
+  /** Webhooks (docs/webhooks.md): limits, sending and the retry schedule. */
+  webhooks?: WebhookOptions;
   /** Test-only fault switches. */
   testing?: {
     afterCommit?: () => void;
@@ -98,6 +101,8 @@ export interface EventTrackingRuntime {
   dataSource: DataSource;
   /** The read budget the API's listings run within; hosts run their own scanning reads in it too (`reads.run(fn)`). */
   reads: ReadBudget;
+  /** Webhooks that receive done actions, signed per Standard Webhooks (docs/webhooks.md). */
+  webhooks: WebhooksApi;
 }
 
 /** The composition root: opens (and migrates) the database and wires hooks, tracker and API. */
@@ -142,6 +147,13 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     intervalMs: delivery.pollIntervalMs,
     retentionMs: delivery.retentionMs,
   });
+  let webhooks: ReturnType<typeof createWebhooks>;
+  try {
+    webhooks = createWebhooks({ db: sql, schema: database.schema, hooks, logger, timeZone, deliver: delivery.deliver, options: options.webhooks });
+  } catch (error) {
+    await database.close(); // a bad webhooks option: leave nothing open
+    throw error;
+  }
   const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger });
   const reads = new ReadBudget(options.reads);
   const api = createApiAccessor({
@@ -186,6 +198,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
         automations.close();
         await poller.stop();
         await inFlight.drain();
+        await webhooks.close();
         await database.close();
       })();
       return closing;
@@ -193,6 +206,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     database: { kind: database.kind, url: database.url, schema: database.schema },
     dataSource: database.dataSource,
     reads,
+    webhooks: webhooks.api,
   };
 }
 

@@ -20,6 +20,7 @@ import { registerSubscribers } from './routes/subscribers';
 import { registerTrackEvent } from './routes/trackEvent';
 import { registerTrackEvents } from './routes/trackEvents';
 import { registerTrackingEvents } from './routes/trackingEvents';
+import { registerWebhooks } from './routes/webhooks';
 
 /** The documented request body limit (1 MiB; the batch route has its own); larger bodies get a 413 JSON error. */
 export const BODY_LIMIT = 1_048_576;
@@ -139,6 +140,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       registerSubscribers(api, deps);
       registerContactsQuery(api, deps);
       registerReports(api, deps);
+      registerWebhooks(api, deps);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: REST_PREFIX },

@@ -9,6 +9,7 @@ import { AddEventTotalsAndRanks1764720000000 } from './1764720000000-AddEventTot
 import { DropEventPageIndex1764806400000 } from './1764806400000-DropEventPageIndex';
 import { CascadeHistoryByStatement1764892800000 } from './1764892800000-CascadeHistoryByStatement';
 import { AddIdempotencyFingerprint1764979200000 } from './1764979200000-AddIdempotencyFingerprint';
+import { CreateWebhooks1765497600000 } from './1765497600000-CreateWebhooks';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   DropEventPageIndex1764806400000,
   CascadeHistoryByStatement1764892800000,
   AddIdempotencyFingerprint1764979200000,
+  CreateWebhooks1765497600000,
 ];
