@@ -150,8 +150,9 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   let webhooks: ReturnType<typeof createWebhooks>;
   try {
     webhooks = createWebhooks({ db: sql, schema: database.schema, hooks, logger, timeZone, deliver: delivery.deliver, options: options.webhooks });
+    await webhooks.start();
   } catch (error) {
-    await database.close(); // a bad webhooks option: leave nothing open
+    await database.close(); // a bad webhooks option or a failed first look: leave nothing open
     throw error;
   }
   const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger });

@@ -23,8 +23,8 @@ export interface WebhookOptions {
   timeoutMs?: number;
   /** Requests in flight at once (default 8). */
   concurrency?: number;
-  /** How long "are there any webhooks?" is cached (default 1 s). */
-  cacheMs?: number;
+  /** How often each process looks whether any webhook exists (default 1 s): a webhook created through another process is served within this time. */
+  refreshMs?: number;
   retry?: Partial<RetrySchedule>;
 }
 
@@ -76,10 +76,8 @@ export function createWebhooks(deps: { db: SqlRunner; schema: string; hooks: Hoo
     timeoutMs: positive(o.timeoutMs ?? 10_000, 'timeoutMs'),
     concurrency: positive(o.concurrency ?? 8, 'concurrency'),
   });
-  const enqueuer = new WebhookEnqueuer(store, o.cacheMs ?? 1_000, () => dispatcher.wake());
-  const unregister = enqueuer.register(deps.hooks);
+  const enqueuer = new WebhookEnqueuer(store, deps.hooks, deps.logger, positive(o.refreshMs ?? 1_000, 'refreshMs'), () => dispatcher.wake());
   const dispatch = o.dispatch ?? deps.deliver;
-  if (dispatch) dispatcher.start();
 
   const toRecord = (row: WebhookRow): WebhookRecord => ({
     id: Number(row.id),
@@ -101,7 +99,7 @@ export function createWebhooks(deps: { db: SqlRunner; schema: string; hooks: Hoo
       const secret = `whsec_${randomBytes(32).toString('base64')}`;
       const row = await store.create(input.url as string, eventKeys, secret, maxWebhooks);
       if (!row) throw new FcrmError('invalid_data', `At most ${maxWebhooks} webhooks can be registered; delete one first.`);
-      enqueuer.invalidate();
+      await enqueuer.refresh();
       return { ...toRecord(row), secret };
     },
     async list() {
@@ -113,7 +111,7 @@ export function createWebhooks(deps: { db: SqlRunner; schema: string; hooks: Hoo
     async remove(id) {
       await find(id);
       if (!(await store.remove(id))) throw new FcrmError('not_found', `No webhook with id ${JSON.stringify(id)}`);
-      enqueuer.invalidate();
+      await enqueuer.refresh();
     },
     async deliveries(id, input) {
       await find(id);
@@ -124,9 +122,13 @@ export function createWebhooks(deps: { db: SqlRunner; schema: string; hooks: Hoo
   };
   return {
     api,
-    dispatcher,
+    /** Looks for webhooks (so done actions right after start-up are enqueued) and starts sending. */
+    async start(): Promise<void> {
+      await enqueuer.start();
+      if (dispatch) dispatcher.start();
+    },
     async close(): Promise<void> {
-      unregister();
+      enqueuer.stop();
       await dispatcher.stop();
     },
   };

@@ -4,7 +4,6 @@ import { createContact } from '../helpers/fixtures';
 import { json, openTestServer, type TestServer } from '../helpers/testServer';
 import { openReceiver, waitUntil } from './receiver';
 
-const DEBUG_LOGGER = process.env.WH_DEBUG ? { logger: { error: console.error, warn: console.warn, info: () => {}, debug: () => {} } as never } : {};
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 20, maxAgeMs: 60_000 };
 
 async function register(s: TestServer, url: string, eventKeys?: unknown) {
@@ -94,7 +93,7 @@ describe('webhooks: registration routes', () => {
 describe('webhooks: delivery', () => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await openTestServer({}, { ...DEBUG_LOGGER, webhooks: { pollIntervalMs: 50, cacheMs: 1, retry: { ...FAST_RETRY, maxAttempts: 3 } } });
+    s = await openTestServer({}, { webhooks: { pollIntervalMs: 50, refreshMs: 50, retry: { ...FAST_RETRY, maxAttempts: 3 } } });
   });
   afterAll(() => s.close());
   beforeEach(async () => {
@@ -222,6 +221,25 @@ describe('webhooks: delivery', () => {
       await receiver.requests(1);
       expect((await s.call(`/webhooks/${hook.id}`, { method: 'DELETE' })).status).toBe(200);
       expect(await s.sql('SELECT id FROM {schema}.fc_webhook_deliveries')).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test('without webhooks the done action has no webhook listener; one registered by another process is picked up by the refresh', async () => {
+    const listening = () => s.rt.hooks.hasAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'fcrm-event-tracking/webhooks');
+    const receiver = await openReceiver();
+    try {
+      expect(listening()).toBe(false);
+      // As another process would: straight into the table, without this process knowing.
+      await s.sql(`INSERT INTO {schema}.fc_webhooks (url, secret) VALUES ($1, 'whsec_c2VjcmV0c2VjcmV0')`, [receiver.url]);
+      await waitUntil(listening);
+      const contact = await createContact(s.rt);
+      await s.rt.api('event_tracker').track({ event_key: 'signup', title: 'Signed up', subscriber_id: contact.id }, true);
+      await receiver.requests(1);
+      expect(JSON.parse(receiver.received[0].body).event.title).toBe('Signed up');
+      await s.sql('DELETE FROM {schema}.fc_webhooks');
+      await waitUntil(() => !listening());
     } finally {
       await receiver.close();
     }
