@@ -148,6 +148,11 @@ describe('REST: auth, errors, contacts, OpenAPI', () => {
         'DELETE /wp-json/fluent-crm/v2/subscribers/{id}',
         'GET /wp-json/fluent-crm/v2/subscribers',
         'GET /wp-json/fluent-crm/v2/reports/ajax-options',
+        'POST /wp-json/fluent-crm/v2/webhooks',
+        'GET /wp-json/fluent-crm/v2/webhooks',
+        'GET /wp-json/fluent-crm/v2/webhooks/{id}',
+        'DELETE /wp-json/fluent-crm/v2/webhooks/{id}',
+        'GET /wp-json/fluent-crm/v2/webhooks/{id}/deliveries',
       ].sort(),
     );
   });
