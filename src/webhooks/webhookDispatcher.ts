@@ -14,7 +14,11 @@ export interface DispatcherOptions {
   timeoutMs: number;
   /** Requests in flight at once (per process). */
   concurrency: number;
+  /** Delivered and failed rows are deleted this long after their last attempt. */
+  retentionMs: number;
 }
+
+const PURGE_EVERY_MS = 10 * 60_000;
 
 const MAX_ERROR_LENGTH = 500;
 
@@ -28,6 +32,7 @@ export class WebhookDispatcher {
   private running: Promise<void> | undefined;
   private stopped = false;
   private readonly aborts = new AbortController();
+  private lastPurge = 0;
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -67,7 +72,11 @@ export class WebhookDispatcher {
   private tick(): void {
     if (this.running || this.stopped) return;
     const pass = this.sendDue()
-      .then(() => undefined)
+      .then(async () => {
+        if (Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
+        this.lastPurge = Date.now();
+        await this.options.store.purgeFinished(this.options.retentionMs);
+      })
       .catch((error: unknown) => this.options.logger.error(describeError(error), 'Sending webhook deliveries failed; will retry'))
       .finally(() => {
         this.running = undefined;

@@ -114,6 +114,12 @@ export class WebhookStore {
     }));
   }
 
+  /** Forgets delivered and failed rows last touched more than `retentionMs` ago; resolves with how many. */
+  async purgeFinished(retentionMs: number): Promise<number> {
+    const rows = await this.db.query<unknown[]>(this.sql.purgeFinished, [retentionMs]);
+    return rows.length;
+  }
+
   /** Records an attempt: delivered, failed for good, or pending again after `retryInMs`. */
   async record(id: string, outcome: { state: DeliveryState; status: number | null; error: string | null; retryInMs: number | null }): Promise<void> {
     await this.db.query(this.sql.record, [id, outcome.state, outcome.status, outcome.error, outcome.retryInMs]);
@@ -158,6 +164,10 @@ function webhookSql(s: string) {
       WHERE d.id = due.id AND w.id = d.webhook_id
       RETURNING d.id::text, d.delivery_id::text, d.attempts, d.payload,
         (extract(epoch FROM now() - d.created_at) * 1000)::float8 AS age_ms, w.url, w.secret`,
+    purgeFinished: `
+      DELETE FROM ${deliveries}
+      WHERE state <> 'pending' AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
+      RETURNING id`,
     record: `
       UPDATE ${deliveries}
       SET state = $2, last_status = $3, last_error = $4, updated_at = now(),

@@ -26,6 +26,8 @@ export interface WebhookOptions {
   /** How often each process looks whether any webhook exists (default 1 s): a webhook created through another process is served within this time. */
   refreshMs?: number;
   retry?: Partial<RetrySchedule>;
+  /** Delivered and failed deliveries are kept this long after their last attempt, for GET …/deliveries (default 7 days). */
+  retentionMs?: number;
 }
 
 export interface WebhookRecord {
@@ -75,6 +77,7 @@ export function createWebhooks(deps: { db: SqlRunner; schema: string; hooks: Hoo
     pollIntervalMs: positive(o.pollIntervalMs ?? 1_000, 'pollIntervalMs'),
     timeoutMs: positive(o.timeoutMs ?? 10_000, 'timeoutMs'),
     concurrency: positive(o.concurrency ?? 8, 'concurrency'),
+    retentionMs: positive(o.retentionMs ?? 7 * 24 * 3_600_000, 'retentionMs'),
   });
   const enqueuer = new WebhookEnqueuer(store, deps.hooks, deps.logger, positive(o.refreshMs ?? 1_000, 'refreshMs'), () => dispatcher.wake());
   const dispatch = o.dispatch ?? deps.deliver;

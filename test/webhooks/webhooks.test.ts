@@ -1,4 +1,5 @@
 import { HOOKS } from '../../src';
+import { sqlRunner } from '../../src/db/preparedStatements';
 import { WebhookStore } from '../../src/webhooks/webhookStore';
 import { createContact } from '../helpers/fixtures';
 import { json, openTestServer, type TestServer } from '../helpers/testServer';
@@ -245,9 +246,22 @@ describe('webhooks: delivery', () => {
     }
   });
 
+  test('finished deliveries are purged after the retention time; pending ones never', async () => {
+    const hook = await register(s, 'https://example.invalid/h');
+    const store = new WebhookStore(sqlRunner(s.rt.dataSource, false), s.schema);
+    const payload = JSON.stringify({ event: {}, subscriber: {} });
+    await store.enqueue(['1', '2', '3'].map((deliveryId) => ({ deliveryId, eventKey: 'k', payload })));
+    await s.sql(`UPDATE {schema}.fc_webhook_deliveries SET state = 'delivered', next_attempt_at = NULL, updated_at = now() - interval '2 hours' WHERE delivery_id = 1`);
+    await s.sql(`UPDATE {schema}.fc_webhook_deliveries SET state = 'failed', next_attempt_at = NULL, updated_at = now() - interval '2 hours' WHERE delivery_id = 2`);
+    await s.sql(`UPDATE {schema}.fc_webhook_deliveries SET next_attempt_at = now() + interval '1 day', updated_at = now() - interval '2 hours' WHERE delivery_id = 3`);
+    expect(await store.purgeFinished(3_600_000 * 3)).toBe(0);
+    expect(await store.purgeFinished(3_600_000)).toBe(2);
+    expect((await deliveriesOf(s, hook.id)).data.map((d: { delivery_id: string; state: string }) => [d.delivery_id, d.state])).toEqual([['3', 'pending']]);
+  });
+
   test('a done action delivered twice (at least once) is enqueued once per webhook', async () => {
     const hook = await register(s, 'https://example.invalid/h');
-    const store = new WebhookStore(s.rt.dataSource.manager, s.schema);
+    const store = new WebhookStore(sqlRunner(s.rt.dataSource, false), s.schema);
     const item = { deliveryId: '987654', eventKey: 'Signup', payload: JSON.stringify({ event: {}, subscriber: {} }) };
     await store.enqueue([item]);
     await store.enqueue([item, { ...item }]);

@@ -40,6 +40,10 @@ export class CreateWebhooks1765497600000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX fc_webhook_deliveries_due ON ${s}."fc_webhook_deliveries" (next_attempt_at) WHERE state = 'pending'`,
     );
+    // The retention purge: finished rows by age.
+    await queryRunner.query(
+      `CREATE INDEX fc_webhook_deliveries_finished ON ${s}."fc_webhook_deliveries" (updated_at) WHERE state <> 'pending'`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
