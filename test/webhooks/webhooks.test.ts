@@ -1,7 +1,9 @@
-import { HOOKS } from '../../src';
+import { createEventTracking, HOOKS } from '../../src';
+import { silentLogger } from '../../src/runtime/logger';
 import { sqlRunner } from '../../src/db/preparedStatements';
 import { WebhookStore } from '../../src/webhooks/webhookStore';
 import { createContact } from '../helpers/fixtures';
+import { testDatabaseUrl } from '../helpers/testRuntime';
 import { json, openTestServer, type TestServer } from '../helpers/testServer';
 import { openReceiver, waitUntil } from './receiver';
 
@@ -259,6 +261,22 @@ describe('webhooks: delivery', () => {
     expect((await deliveriesOf(s, hook.id)).data.map((d: { delivery_id: string; state: string }) => [d.delivery_id, d.state])).toEqual([['3', 'pending']]);
   });
 
+  test('the URL rule is checked again at send time: a row whose URL is no longer allowed is not sent', async () => {
+    const receiver = await openReceiver();
+    try {
+      const hook = await register(s, receiver.url);
+      // As if the rule had been tightened since: the stored URL no longer passes.
+      await s.sql(`UPDATE {schema}.fc_webhooks SET url = 'http://example.com/hook' WHERE id = $1`, [hook.id]);
+      const contact = await createContact(s.rt);
+      await s.rt.api('event_tracker').track({ event_key: 'signup', title: 'Signed up', subscriber_id: contact.id }, true);
+      await waitUntil(async () => (await deliveriesOf(s, hook.id)).data[0]?.state === 'failed');
+      expect((await deliveriesOf(s, hook.id)).data[0].last_error).toMatch(/^not sent: url must use https/);
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   test('a done action delivered twice (at least once) is enqueued once per webhook', async () => {
     const hook = await register(s, 'https://example.invalid/h');
     const store = new WebhookStore(sqlRunner(s.rt.dataSource, false), s.schema);
@@ -267,6 +285,31 @@ describe('webhooks: delivery', () => {
     await store.enqueue([item, { ...item }]);
     const rows = await s.sql<{ webhook_id: string }>('SELECT webhook_id::text FROM {schema}.fc_webhook_deliveries WHERE delivery_id = 987654');
     expect(rows).toEqual([{ webhook_id: String(hook.id) }]);
+  });
+});
+
+describe('webhooks: several processes share the queue', () => {
+  test('two runtimes on one schema send each delivery once (SKIP LOCKED claims)', async () => {
+    const receiver = await openReceiver();
+    const a = await openTestServer({}, { webhooks: { pollIntervalMs: 20, refreshMs: 50 } });
+    const b = await createEventTracking({ databaseUrl: testDatabaseUrl(), schema: a.schema, logger: silentLogger, webhooks: { pollIntervalMs: 20, refreshMs: 50 } });
+    try {
+      await register(a, receiver.url);
+      const contact = await createContact(a.rt);
+      await waitUntil(() => b.hooks.hasAction(HOOKS.TRACK_EVENT_ACTIVITY_DONE, 'fcrm-event-tracking/webhooks'));
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a.rt : b).api('event_tracker').track({ event_key: `k${i}`, title: `T${i}`, subscriber_id: contact.id }, true)),
+      );
+      await receiver.requests(40);
+      await waitUntil(async () => (await a.sql<{ n: number }>(`SELECT count(*)::int AS n FROM {schema}.fc_webhook_deliveries WHERE state = 'delivered'`))[0].n === 40);
+      const ids = receiver.received.map((r) => r.headers['webhook-id']);
+      expect(ids).toHaveLength(40);
+      expect(new Set(ids).size).toBe(40);
+    } finally {
+      await b.close();
+      await a.close();
+      await receiver.close();
+    }
   });
 });
 
