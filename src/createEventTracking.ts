@@ -32,6 +32,7 @@ import { DeliveredMarks } from './outbox/deliveredMarks';
 import { NatsRelay } from './relay/natsRelay';
 import { relaySettings, type RelayOptions } from './relay/relaySettings';
 import { RelayStore } from './relay/relayStore';
+import { createWebhooks, type WebhookOptions, type WebhooksApi } from './webhooks';
 import type { DataSource } from 'typeorm';
 import { createPrivacy, type Privacy } from './privacy/privacy';
 import { RetentionPruner, type PruneReport } from './retention/pruner';
@@ -104,6 +105,8 @@ export interface EventTrackingOptions extends DatabaseOptions {
    * delivery, in every process that has it; several processes share the work.
    */
   relay?: RelayOptions;
+  /** Webhooks (docs/webhooks.md): limits, sending and the retry schedule. */
+  webhooks?: WebhookOptions;
   /** Test-only fault switches. */
   testing?: {
     afterCommit?: () => void;
@@ -139,6 +142,8 @@ export interface EventTrackingRuntime {
   operations: RuntimeOperations;
   /** With the `relay` option: resolves once connected to JetStream with the stream in place. */
   relayReady?: Promise<void>;
+  /** Webhooks that receive done actions, signed per Standard Webhooks (docs/webhooks.md). */
+  webhooks: WebhooksApi;
 }
 
 /** The composition root: opens (and migrates) the database and wires hooks, tracker and API. */
@@ -228,6 +233,15 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     keepUnrelayed: relayConfig !== undefined,
   });
   const relay = relayConfig ? new NatsRelay(new RelayStore(sql, tables), relayConfig, logger, timeZone) : undefined;
+  let webhooks: ReturnType<typeof createWebhooks>;
+  try {
+    webhooks = createWebhooks({ db: sql, schema: database.schema, hooks, logger, timeZone, deliver: delivery.deliver, options: options.webhooks });
+    await webhooks.start();
+  } catch (error) {
+    await tracing.close();
+    await database.close(); // a bad webhooks option or a failed first look: leave nothing open
+    throw error;
+  }
   relay?.start();
   const unregister = registerTrackEventListener({ hooks, tracker, inFlight, logger, observer: metrics });
   const reads = new ReadBudget(options.reads);
@@ -280,6 +294,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
         await pruner.stop();
         await relay?.stop();
         await inFlight.drain();
+        await webhooks.close();
         await database.close();
         await tracing.close();
       })();
@@ -292,6 +307,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     privacy: createPrivacy({ contacts, sql, tables }),
     operations,
     relayReady: relay?.ready,
+    webhooks: webhooks.api,
   };
 }
 

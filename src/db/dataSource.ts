@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { Subscriber, TrackedEvent } from '../../entities';
 import { migrations } from './migrations';
+import { partitionOccurrences } from './partitionOccurrences';
 import { quoteIdent } from './tableNames';
 
 export interface DataSourceConfig {
@@ -11,6 +12,8 @@ export interface DataSourceConfig {
   poolSize: number;
   /** pg.Pool settings merged by TypeORM (timeouts and the like). */
   pool?: Record<string, unknown>;
+  /** Hash-partition fc_event_occurrences by subscriber_id into this many tables (docs/scaling.md); off when unset. */
+  partitionOccurrences?: number;
 }
 
 /**
@@ -41,7 +44,7 @@ export async function openDataSource(config: DataSourceConfig): Promise<DataSour
   });
   await dataSource.initialize();
   try {
-    await runMigrationsExclusively(dataSource, config.schema);
+    await runMigrationsExclusively(dataSource, config.schema, config.partitionOccurrences);
   } catch (error) {
     await dataSource.destroy();
     throw error;
@@ -56,7 +59,7 @@ export async function openDataSource(config: DataSourceConfig): Promise<DataSour
  * embedded database, whose one session is handed to one connection per transaction, the
  * transaction itself serialises them.
  */
-async function runMigrationsExclusively(dataSource: DataSource, schema: string): Promise<void> {
+async function runMigrationsExclusively(dataSource: DataSource, schema: string, partitions?: number): Promise<void> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
@@ -65,6 +68,7 @@ async function runMigrationsExclusively(dataSource: DataSource, schema: string):
     const executor = new MigrationExecutor(dataSource, runner);
     executor.transaction = 'none'; // already inside ours
     await executor.executePendingMigrations();
+    if (partitions) await partitionOccurrences(runner, schema, partitions);
     await runner.commitTransaction();
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction();

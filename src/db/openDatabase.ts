@@ -4,6 +4,8 @@ import { openDataSource } from './dataSource';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres';
 import { embeddedSharedBuffers } from './embeddedSettings';
 import { withoutPassword } from './redactUrl';
+import { MAX_OCCURRENCE_PARTITIONS } from './partitionOccurrences';
+import { wholeNumber } from '../server/envNumber';
 
 export interface DatabaseOptions {
   /** A PostgreSQL URL; defaults to the DATABASE_URL environment variable, else the embedded database. */
@@ -18,6 +20,11 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** The embedded database only: refuse a data folder another live process serves (a server's open). */
   exclusiveDataFolder?: boolean;
+  /**
+   * Hash-partition fc_event_occurrences by subscriber_id into this many tables (2–256), applied at
+   * start-up only while the table is still empty (docs/scaling.md). Default: FCRM_OCCURRENCE_PARTITIONS, else off.
+   */
+  partitionOccurrences?: number;
   /** Where a fix of the embedded data folder's permissions is reported (default: the console). */
   logger?: Logger;
 }
@@ -41,6 +48,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
   const poolSize = options.poolSize ?? 10;
   if (!Number.isSafeInteger(poolSize) || poolSize < 1) throw new TypeError('poolSize must be a positive integer');
   const url = options.databaseUrl ?? nonEmpty(process.env.DATABASE_URL);
+  const partitions = options.partitionOccurrences ?? occurrencePartitionsFromEnv();
+  if (partitions !== undefined && (!Number.isSafeInteger(partitions) || partitions < 2 || partitions > MAX_OCCURRENCE_PARTITIONS)) {
+    throw new TypeError(`partitionOccurrences must be a whole number from 2 to ${MAX_OCCURRENCE_PARTITIONS}`);
+  }
 
   let embedded: EmbeddedPostgres | undefined;
   if (!url) {
@@ -56,7 +67,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
   }
   const target = url ?? embedded!.url;
   try {
-    const dataSource = await openDataSource({ url: target, schema, poolSize });
+    const dataSource = await openDataSource({ url: target, schema, poolSize, partitionOccurrences: partitions });
     return {
       dataSource,
       kind: embedded ? 'embedded' : 'postgres',
@@ -72,6 +83,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenDataba
     await embedded?.stop();
     throw error;
   }
+}
+
+/** FCRM_OCCURRENCE_PARTITIONS: unset, empty or 0 is off. */
+function occurrencePartitionsFromEnv(): number | undefined {
+  const n = wholeNumber(process.env, 'FCRM_OCCURRENCE_PARTITIONS', 0, 0, (message) => new TypeError(message));
+  if (n === 1 || n > MAX_OCCURRENCE_PARTITIONS) throw new TypeError(`FCRM_OCCURRENCE_PARTITIONS must be 0 (off) or from 2 to ${MAX_OCCURRENCE_PARTITIONS}`);
+  return n === 0 ? undefined : n;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -27,6 +27,7 @@ import { registerTrackingEvents } from './routes/trackingEvents';
 import { registerEventRetention } from './routes/eventRetention';
 import { registerPrivacy } from './routes/privacy';
 import { instrumentServer, registerOperationsRoutes } from '../ops/serverOperations';
+import { registerWebhooks } from './routes/webhooks';
 
 /** The documented request body limit (1 MiB; the batch route has its own); larger bodies get a 413 JSON error. */
 export const BODY_LIMIT = 1_048_576;
@@ -149,6 +150,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       registerEventDefinitions(api, deps);
       registerEventRetention(api, deps);
       registerPrivacy(api, deps);
+      registerWebhooks(api, deps);
       api.get('/openapi.json', { schema: { hide: true } }, async (request) => withServers(app.swagger(), request));
     },
     { prefix: REST_PREFIX },

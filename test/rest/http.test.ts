@@ -164,6 +164,11 @@ describe('REST: auth, errors, contacts, OpenAPI', () => {
         'GET /livez',
         'GET /readyz',
         'GET /metrics',
+        'POST /wp-json/fluent-crm/v2/webhooks',
+        'GET /wp-json/fluent-crm/v2/webhooks',
+        'GET /wp-json/fluent-crm/v2/webhooks/{id}',
+        'DELETE /wp-json/fluent-crm/v2/webhooks/{id}',
+        'GET /wp-json/fluent-crm/v2/webhooks/{id}/deliveries',
       ].sort(),
     );
   });

@@ -15,6 +15,7 @@ import { CreateAdminSessions1765584000000 } from './1765584000000-CreateAdminSes
 import { AddOutboxTraceContext1765280000000 } from './1765280000000-AddOutboxTraceContext';
 import { AddEventValueJson1765152000000 } from './1765152000000-AddEventValueJson';
 import { AddOutboxRelayProgress1765411200000 } from './1765411200000-AddOutboxRelayProgress';
+import { CreateWebhooks1765497600000 } from './1765497600000-CreateWebhooks';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -33,6 +34,7 @@ export const migrations = [
   CreateEventDefinitions1765238400000,
   AddOutboxTraceContext1765280000000,
   AddRetentionAndSuppressions1765324800000,
-  CreateAdminSessions1765584000000,
   AddOutboxRelayProgress1765411200000,
+  CreateWebhooks1765497600000,
+  CreateAdminSessions1765584000000,
 ];

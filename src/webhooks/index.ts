@@ -1,0 +1,2 @@
+export { createWebhooks, type WebhooksApi, type WebhookOptions, type WebhookRecord, type DeliveryRecord } from './webhooks';
+export type { RetrySchedule } from './backoff';
