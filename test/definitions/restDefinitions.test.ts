@@ -48,7 +48,7 @@ describe('REST /event-definitions', () => {
     const listed = await s.call('/event-definitions', { as: 'read' });
     expect(listed.status).toBe(200);
     expect(listed.body.definitions).toMatchObject({ total: 1, current_page: 1, data: [{ event_key: 'plan_changed', mode: 'enforce' }] });
-    expect(listed.body.definitions.path).toMatch(/\/wp-json\/fluent-crm\/v2\/event-definitions$/);
+    expect(listed.body.definitions.path).toMatch(/\/wp-json\/fluent-crm\/v2\/event-definitions\/$/); // FluentCRM's paginator path ends in the slash
     expect((await s.call('/event-definitions/', { as: 'read' })).body.definitions.total).toBe(1);
 
     expect((await s.call('/event-definitions/x', { ...put({ schema: {}, mode: 'report' }), as: 'read' })).status).toBe(403);

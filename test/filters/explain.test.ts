@@ -1,8 +1,6 @@
-import { compileFilterGroups } from '../../src/filters';
-import { tableNames } from '../../src/db/tableNames';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 import { item } from './filterTestKit';
-import { INDEX_NODES, nodes, type PlanNode } from './planKit';
+import { filterPlan, INDEX_NODES, type FilterStatement, type PlanNode } from './planKit';
 
 
 /**
@@ -32,18 +30,7 @@ describe('filters: EXPLAIN on 120,000 events uses the indexes', () => {
   }, 120_000);
   afterAll(() => t.close());
 
-  async function plan(kind: 'count' | 'page' | 'one contact', groups: unknown): Promise<PlanNode[]> {
-    const tables = tableNames(t.schema);
-    const params: unknown[] = kind === 'one contact' ? ['4321'] : [];
-    const where = compileFilterGroups(groups, { tables, contactAlias: 's', params });
-    const sql = {
-      count: `SELECT count(*) FROM ${tables.subscribers} s WHERE ${where}`,
-      page: `SELECT s.* FROM ${tables.subscribers} s WHERE ${where} ORDER BY s.id DESC LIMIT 15`,
-      'one contact': `SELECT EXISTS (SELECT 1 FROM ${tables.subscribers} s WHERE s.id = $1 AND ${where})`,
-    }[kind];
-    const [{ 'QUERY PLAN': json }] = await t.sql<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-    return nodes(json[0].Plan);
-  }
+  const plan = (kind: FilterStatement, groups: unknown): Promise<PlanNode[]> => filterPlan(t, kind, groups, { contactId: '4321' });
 
   const onEvents = (all: PlanNode[]) => ({
     indexScans: all.filter((n) => INDEX_NODES.includes(n['Node Type']) && eventIndexes.has(n['Index Name'] ?? '')),

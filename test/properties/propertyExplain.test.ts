@@ -1,7 +1,5 @@
-import { compileFilterGroups } from '../../src/filters';
-import { tableNames } from '../../src/db/tableNames';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
-import { INDEX_NODES, nodes, type PlanNode } from '../filters/planKit';
+import { filterPlan, INDEX_NODES, type FilterStatement, type PlanNode } from '../filters/planKit';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 
@@ -35,18 +33,7 @@ describe('event_tracking_property: EXPLAIN shows the indexes chosen', () => {
   }, 120_000);
   afterAll(() => t.close());
 
-  async function plan(kind: 'count' | 'page' | 'one contact', groups: unknown): Promise<PlanNode[]> {
-    const tables = tableNames(t.schema);
-    const params: unknown[] = kind === 'one contact' ? ['1234'] : [];
-    const where = compileFilterGroups(groups, { tables, contactAlias: 's', params, now: NOW });
-    const sql = {
-      count: `SELECT count(*) FROM ${tables.subscribers} s WHERE ${where}`,
-      page: `SELECT s.* FROM ${tables.subscribers} s WHERE ${where} ORDER BY s.id DESC LIMIT 15`,
-      'one contact': `SELECT EXISTS (SELECT 1 FROM ${tables.subscribers} s WHERE s.id = $1 AND ${where})`,
-    }[kind];
-    const [{ 'QUERY PLAN': json }] = await t.sql<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-    return nodes(json[0].Plan);
-  }
+  const plan = (kind: FilterStatement, groups: unknown): Promise<PlanNode[]> => filterPlan(t, kind, groups, { contactId: '1234', now: NOW });
 
   const property = (path: string, operator: string, value: unknown, extra: Record<string, unknown> = {}) => [
     [{ source: ['event_tracking', 'event_tracking_property'], extra_value: 'key_7', property: path, operator, value, ...extra }],
