@@ -1,9 +1,10 @@
 /** Deeper values stay text only: PostgreSQL's JSON parser recurses, and a deep one must not fail a write. */
 export const MAX_STRUCTURED_DEPTH = 64;
 
-// \u0000 and lone surrogates are valid JSON text but not valid jsonb; a false positive (an escaped
-// backslash before "u0000") only keeps a value out of value_json, never fails a write.
-const JSONB_REJECTS = /\\u(0000|d[89a-f])/i;
+// \u0000 and lone surrogates are valid JSON text but not valid jsonb. Only a real escape counts: a
+// backslash preceded by an even run of backslashes (an escaped backslash then "u0000" is plain text),
+// and JSON writes the "u" of an escape lower-case (a string holding "\UDA" is text, not an escape).
+const JSONB_REJECTS = /(?<!\\)(?:\\\\)*\\u(?:0000|[dD][89a-fA-F])/;
 
 /**
  * The parsed object or array when the stored `value` text is one that also goes to `value_json`:

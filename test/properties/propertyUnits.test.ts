@@ -97,8 +97,12 @@ describe("the tracker's shortcut for object values", () => {
         }
         expect(isStructuredObjectText(text)).toBe(structuredJson(text) !== undefined);
       }),
-      { numRuns: 500 },
+      // A fixed seed, as the hostile suite's (FCRM_HOSTILE_SEED explores others); this one found that a
+      // string holding "\\UDA" was taken for a \u escape by structuredJson.
+      { numRuns: 500, seed: Number(process.env.FCRM_HOSTILE_SEED ?? 626695683) },
     );
+    expect(isStructuredObjectText(normalizeValue([{ '': ['\\UDA'] }]))).toBe(true);
+    expect(structuredJson(normalizeValue([{ '': ['\\UDA'] }]))).toEqual([{ '': ['\\UDA'] }]);
   });
 });
 
