@@ -18,6 +18,7 @@ import { runLoops } from './loops';
 import { describeMachine, machineLine } from './machine';
 import { recordingLogger } from './recordingLogger';
 import { median } from './stats';
+import { objectValue } from './throughput/ingest';
 
 const NOW = new Date();
 const env = (name: string, fallback: number) => {
@@ -40,14 +41,10 @@ const FILTERS: Array<{ name: string; groups: unknown }> = [
   { name: 'latest: order.total != 500 (has no such event)', groups: property('order.total', '!=', 500) },
 ];
 
-/** ~10 properties, as a shop would send them; `i` decides every field. */
+/** The throughput bench's order value (~10 properties), plus an array and a date to filter on; `i` decides every field. */
 function orderValue(i: number): Record<string, unknown> {
   return {
-    order: { id: `A${i}`, total: (i * 7919) % 1000, currency: 'EUR' },
-    items: [{ sku: `SKU-${i % 50}`, qty: 1 + (i % 3) }],
-    coupon: ['SPRING', 'SUMMER', '', 'VIP10'][i % 4],
-    paid: i % 5 !== 0,
-    channel: ['web', 'app', 'pos'][i % 3],
+    ...objectValue(i),
     tags: i % 10 === 0 ? ['vip', 'repeat'] : ['new'],
     placed_at: new Date(Date.UTC(2026, 0, 1) + (i % 300) * 86_400_000).toISOString(),
   };
