@@ -7,8 +7,9 @@ import { createEventDefinitionsApi } from './api/eventDefinitionsApi';
 import { DefinitionStore } from './definitions/definitionStore';
 import { definitionTables } from './definitions/definitionTables';
 import { EventDefinitions, refreshMsOf } from './definitions/eventDefinitions';
+import { PropertyIndexes } from './properties/propertyIndexes';
 import { createAutomations, type Automations } from './automation/automations';
-import type { PropertyTypeResolver } from './properties/propertyTest';
+import type { PropertyIndexedResolver, PropertyTypeResolver } from './properties/propertyTest';
 import { AutomationRunStore } from './automation/runStore';
 import { ContactStore } from './contacts/contactStore';
 import { ActingUserContext, type ActingUser } from './context/actingUser';
@@ -179,6 +180,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const definitions = new EventDefinitions(new DefinitionStore(database.dataSource, definitionTables(database.schema)), {
     refreshMs: definitionsRefreshMs,
     logger,
+    indexes: new PropertyIndexes(database.dataSource, database.schema, database.kind === 'postgres'),
   });
   // Declared types decide how property filters compare ("100" declared number compares numerically).
   // Filters compile synchronously, so they read the loaded snapshot; a stale one starts a refresh
@@ -191,6 +193,8 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     }
     return current.propertyType(eventKey, path);
   };
+  // Indexed properties: an `any`-scope filter on one reads the occurrences' own key (its index's predicate).
+  const propertyIndexed: PropertyIndexedResolver = (eventKey, path) => definitions.latest().propertyIndexed(eventKey, path);
   try {
     await definitions.current();
   } catch (error) {
@@ -248,7 +252,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
   const api = createApiAccessor({
     event_tracker: reads.limit(createEventTrackerApi({ tracker, events, contacts, inFlight, timeZone, observer: metrics }), ['getEvents', 'getOccurrences']),
     contacts: reads.limit(
-      createContactsApi({ contacts, timeZone, dataSource: database.dataSource, tables, listingQuery: options.testing?.listingQuery, propertyType }),
+      createContactsApi({ contacts, timeZone, dataSource: database.dataSource, tables, listingQuery: options.testing?.listingQuery, propertyType, propertyIndexed }),
       ['query'],
     ),
     event_definitions: createEventDefinitionsApi({ definitions, timeZone }),
@@ -260,7 +264,7 @@ export async function createEventTracking(options: EventTrackingOptions = {}): P
     inFlight,
     logger,
     onRun: (status) => metrics.automationRun(status),
-    checkConditions: (subscriberId, groups, now) => checkContactMatches(database.dataSource, tables, subscriberId, groups, now, propertyType),
+    checkConditions: (subscriberId, groups, now) => checkContactMatches(database.dataSource, tables, subscriberId, groups, now, propertyType, propertyIndexed),
     propertyType,
     parseConditions: parseFilterGroups,
   });

@@ -1,4 +1,4 @@
-import type { PropertyTypeResolver } from '../properties/propertyTest';
+import type { PropertyIndexedResolver, PropertyTypeResolver } from '../properties/propertyTest';
 import type { DataSource } from 'typeorm';
 import { assertContactBatch, checkBatchItems, type ContactBatchResult } from '../contacts/contactBatch';
 import { normalizeContactInput, normalizeEmail, type ContactInput, type NormalizedContact } from '../contacts/contactInput';
@@ -81,6 +81,7 @@ export function createContactsApi(deps: {
   tables: TableNames;
   /** Declared property types for event_tracking_property items (event definitions); none by default. */
   propertyType?: PropertyTypeResolver;
+  propertyIndexed?: PropertyIndexedResolver;
   /** Test-only: runs inside each listing statement's transaction. */
   listingQuery?: ListingQueryHook;
 }): ContactsApi {
@@ -144,7 +145,7 @@ export function createContactsApi(deps: {
       const orderBy = contactOrderBy(parseContactSort(options), LISTING_ALIAS);
       const params: unknown[] = [];
       const conditions = [
-        compileFilterGroups(options.filters, { tables: deps.tables, contactAlias: LISTING_ALIAS, params, now: options.now, propertyType: deps.propertyType }),
+        compileFilterGroups(options.filters, { tables: deps.tables, contactAlias: LISTING_ALIAS, params, now: options.now, propertyType: deps.propertyType, propertyIndexed: deps.propertyIndexed }),
         contactSearchCondition(options.search, LISTING_ALIAS, params),
       ].filter((condition): condition is string => condition !== null);
       const { rows, total } = await listing.page(conditions.join(' AND ') || 'TRUE', params, orderBy, perPage, (page - 1) * perPage);

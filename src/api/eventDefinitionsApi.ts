@@ -14,6 +14,8 @@ export interface EventDefinitionRecord {
   mode: DefinitionMode;
   /** The JSON Schema (draft-07) the key's values are checked against, as it was given. */
   schema: Record<string, unknown>;
+  /** Number properties (dot paths) with their own indexes: filters on them read an index (docs/event-properties.md). */
+  indexed_properties: string[];
   /** Values stored in `report` mode that did not match, since the definition was created. */
   violations: number;
   last_violation_at: string | null;
@@ -39,6 +41,11 @@ export interface PutEventDefinition {
   schema: unknown;
   /** `enforce`: a value that does not match is rejected (422 invalid_properties); `report`: stored, and the violation recorded. */
   mode: DefinitionMode;
+  /**
+   * Optional: at most 5 number properties (dot paths the schema declares `number` or `integer`) to
+   * index, at most 20 over all keys; put() returns once their indexes are built.
+   */
+  indexed_properties?: string[];
 }
 
 export const DEFAULT_DEFINITIONS_PATH = '/wp-json/fluent-crm/v2/event-definitions';
@@ -67,6 +74,7 @@ export function createEventDefinitionsApi(deps: { definitions: EventDefinitions;
     event_key: row.event_key,
     mode: row.mode,
     schema: JSON.parse(row.schema_json) as Record<string, unknown>,
+    indexed_properties: row.indexed_properties ?? [],
     violations: Number(row.violations),
     last_violation_at: row.last_violation_at ? formatDateTime(row.last_violation_at, timeZone) : null,
     created_at: formatDateTime(row.created_at, timeZone),

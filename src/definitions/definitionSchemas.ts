@@ -8,12 +8,13 @@ export const definitionRecord = {
     event_key: { type: 'string' },
     mode: { type: 'string', enum: ['enforce', 'report'] },
     schema: schemaObject,
+    indexed_properties: { type: 'array', items: { type: 'string' }, description: 'Number properties (dot paths) with their own indexes' },
     violations: { type: 'integer', description: 'Values stored in report mode that did not match, since the definition was created' },
     last_violation_at: { type: ['string', 'null'], description: 'YYYY-MM-DD HH:MM:SS' },
     created_at: { type: 'string', description: 'YYYY-MM-DD HH:MM:SS' },
     updated_at: { type: 'string', description: 'YYYY-MM-DD HH:MM:SS' },
   },
-  required: ['event_key', 'mode', 'schema', 'violations', 'last_violation_at', 'created_at', 'updated_at'],
+  required: ['event_key', 'mode', 'schema', 'indexed_properties', 'violations', 'last_violation_at', 'created_at', 'updated_at'],
 } as const;
 
 const propertyErrors = {
@@ -49,6 +50,13 @@ export const definitionBody = {
   properties: {
     schema: { ...schemaObject, description: 'Required. A JSON Schema (draft-07, formats such as date-time and email) object, at most 32 KiB as JSON' },
     mode: { type: 'string', enum: ['enforce', 'report'], description: 'Required. enforce: reject values that do not match; report: store them and record the violation' },
+    indexed_properties: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'Optional. At most 5 number properties (dot paths the schema declares number or integer; 20 over all keys) to index: ' +
+        'property filters on them read an index instead of every row of the key. The answer comes once the indexes are built.',
+    },
   },
   required: ['schema', 'mode'],
 } as const;

@@ -12,6 +12,8 @@ export interface DefinitionRow {
   event_key: string;
   mode: DefinitionMode;
   schema_json: string;
+  /** The property paths whose number this key's indexes hold (docs/event-properties.md). */
+  indexed_properties: string[];
   violations: string;
   last_violation_at: Date | null;
   created_at: Date;
@@ -32,6 +34,9 @@ export interface RecordedViolation extends Violation {
   subscriberId: string | number;
 }
 
+/** What every process loads of each definition. */
+export type LoadedRow = Pick<DefinitionRow, 'event_key' | 'mode' | 'schema_json' | 'indexed_properties'>;
+
 /** The definitions' SQL, parameterised, in one place. Changes increment the version counter in the same transaction. */
 export class DefinitionStore {
   constructor(
@@ -46,16 +51,16 @@ export class DefinitionStore {
   }
 
   /** Every definition and the version they belong to, read in one statement (one snapshot). */
-  async loadAll(): Promise<{ version: bigint; rows: Array<Pick<DefinitionRow, 'event_key' | 'mode' | 'schema_json'>> }> {
-    const rows: Array<{ version: string; event_key: string | null; mode: DefinitionMode; schema_json: string }> = await this.db.query(
-      `SELECT v.version::text AS version, d.event_key, d.mode, d.schema_json
+  async loadAll(): Promise<{ version: bigint; rows: LoadedRow[] }> {
+    const rows: Array<{ version: string; event_key: string | null; mode: DefinitionMode; schema_json: string; indexed_properties: string[] }> = await this.db.query(
+      `SELECT v.version::text AS version, d.event_key, d.mode, d.schema_json, d.indexed_properties
          FROM ${this.t.version} v LEFT JOIN ${this.t.definitions} d ON true
         WHERE v.id = 1
         ORDER BY d.id`,
     );
     return {
       version: BigInt(rows[0]?.version ?? '0'),
-      rows: rows.filter((row) => row.event_key !== null) as Array<Pick<DefinitionRow, 'event_key' | 'mode' | 'schema_json'>>,
+      rows: rows.filter((row) => row.event_key !== null) as LoadedRow[],
     };
   }
 
@@ -63,22 +68,32 @@ export class DefinitionStore {
    * Creates or replaces the key's definition (its first spelling, its counter and its violations
    * stay). Null when MAX_DEFINITIONS exist already and this key is not one of them.
    */
-  async put(eventKey: string, mode: DefinitionMode, schemaJson: string): Promise<{ row: DefinitionRow; created: boolean } | null> {
+  async put(eventKey: string, mode: DefinitionMode, schemaJson: string, indexed: readonly string[]): Promise<{ row: DefinitionRow; created: boolean } | null> {
     return this.db.transaction(async (manager) => {
       const rows: Array<DefinitionRow & { created: boolean }> = await manager.query(
-        `INSERT INTO ${this.t.definitions} AS d (event_key, mode, schema_json)
-         SELECT $1::text, $2::text, $3::text
+        `INSERT INTO ${this.t.definitions} AS d (event_key, mode, schema_json, indexed_properties)
+         SELECT $1::text, $2::text, $3::text, $5::jsonb
           WHERE (SELECT count(*) FROM ${this.t.definitions}) < $4::bigint
              OR EXISTS (SELECT 1 FROM ${this.t.definitions} WHERE lower(event_key) = lower($1::text))
-         ON CONFLICT (lower(event_key)) DO UPDATE SET mode = EXCLUDED.mode, schema_json = EXCLUDED.schema_json, updated_at = now()
+         ON CONFLICT (lower(event_key)) DO UPDATE SET mode = EXCLUDED.mode, schema_json = EXCLUDED.schema_json,
+            indexed_properties = EXCLUDED.indexed_properties, updated_at = now()
          RETURNING d.*, (xmax = 0) AS created`,
-        [eventKey, mode, schemaJson, MAX_DEFINITIONS],
+        [eventKey, mode, schemaJson, MAX_DEFINITIONS, JSON.stringify(indexed)],
       );
       if (rows.length === 0) return null;
       await manager.query(`UPDATE ${this.t.version} SET version = version + 1 WHERE id = 1`);
       const { created, ...row } = rows[0];
       return { row, created };
     });
+  }
+
+  /** How many properties the other keys' definitions index (the MAX_INDEXED_TOTAL check). */
+  async indexedElsewhere(eventKey: string): Promise<number> {
+    const rows: Array<{ n: number }> = await this.db.query(
+      `SELECT coalesce(sum(jsonb_array_length(indexed_properties)), 0)::int AS n FROM ${this.t.definitions} WHERE lower(event_key) <> lower($1)`,
+      [eventKey],
+    );
+    return rows[0].n;
   }
 
   /** Removes the key's definition and its recorded violations; false when there was none. */

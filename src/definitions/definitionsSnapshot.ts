@@ -12,6 +12,8 @@ export interface LoadedDefinition {
   eventKey: string;
   mode: DefinitionMode;
   compiled: CompiledSchema;
+  /** Indexed number properties, as path segments. */
+  indexed: ReadonlyArray<readonly string[]>;
 }
 
 /** A value that failed its key's definition: rejected (`enforce`) or stored and recorded (`report`). */
@@ -58,6 +60,19 @@ export class DefinitionsSnapshot {
     if (!definition) return null;
     const errors = definition.compiled.validate(valueForSchema(kind, storedText));
     return errors ? { eventKey: definition.eventKey, mode: definition.mode, errors } : null;
+  }
+
+  /** Whether the key's definition indexes this property (then its indexes serve filters on it). */
+  propertyIndexed(eventKey: string, path: readonly string[]): boolean {
+    const definition = this.definition(eventKey);
+    if (!definition || definition.indexed.length === 0) return false;
+    const id = JSON.stringify(path);
+    return definition.indexed.some((indexed) => JSON.stringify(indexed) === id);
+  }
+
+  /** Every indexed property of every definition. */
+  indexedProperties(): Array<{ eventKey: string; path: readonly string[] }> {
+    return [...this.byKey.values()].flatMap((d) => d.indexed.map((path) => ({ eventKey: d.eventKey, path })));
   }
 
   /**

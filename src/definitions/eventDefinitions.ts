@@ -3,7 +3,10 @@ import type { Logger } from '../runtime/logger';
 import { describeError } from '../runtime/logger';
 import { cutToCharacters, LIMITS } from '../tracking/limits';
 import { sanitizeTextField } from '../tracking/sanitize';
+import { MAX_INDEXED_TOTAL, type PropertyIndexes } from '../properties/propertyIndexes';
+import { parsePropertyPath } from '../properties/propertyPath';
 import { compileSchema, type CompiledSchema } from './compileSchema';
+import { checkIndexedProperties } from './indexedProperties';
 import { MAX_DEFINITIONS, type DefinitionRow, type DefinitionStore, type RecordedViolation, type ViolationRow } from './definitionStore';
 import { DEFINITION_MODES, DefinitionsSnapshot, type DefinitionMode, type LoadedDefinition } from './definitionsSnapshot';
 
@@ -18,6 +21,8 @@ export interface EventDefinitionsOptions {
    */
   refreshMs?: number;
   logger: Logger;
+  /** Builds and drops the indexes of indexed properties after each change (none: they are only stored). */
+  indexes?: PropertyIndexes;
 }
 
 /**
@@ -37,6 +42,7 @@ export class EventDefinitions {
   private compiledByText = new Map<string, CompiledSchema>();
   private readonly refreshMs: number;
   private readonly logger: Logger;
+  private readonly indexes?: PropertyIndexes;
 
   constructor(
     private readonly store: DefinitionStore,
@@ -44,6 +50,7 @@ export class EventDefinitions {
   ) {
     this.refreshMs = refreshMsOf(options.refreshMs);
     this.logger = options.logger;
+    this.indexes = options.indexes;
   }
 
   /** The snapshot to check a batch against: at once when fresh, else after one version read. */
@@ -90,7 +97,8 @@ export class EventDefinitions {
       try {
         const schema = this.compiledByText.get(row.schema_json) ?? compiled.get(row.schema_json) ?? compileSchema(JSON.parse(row.schema_json));
         compiled.set(row.schema_json, schema);
-        definitions.push({ eventKey: row.event_key, mode: row.mode, compiled: schema });
+        const indexed = (row.indexed_properties ?? []).map(parsePropertyPath).filter((path): path is string[] => path !== null);
+        definitions.push({ eventKey: row.event_key, mode: row.mode, compiled: schema, indexed });
       } catch (error) {
         // A stored schema this build cannot compile (edited by hand, another Ajv): tracking goes on without it.
         this.logger.error({ event_key: row.event_key, ...describeError(error) }, 'An event definition could not be compiled; it is not applied');
@@ -101,16 +109,24 @@ export class EventDefinitions {
     return this.snapshot;
   }
 
-  /** Checked and compiled before it is stored: an invalid schema or mode is a FcrmError `invalid_definition`. */
-  async put(rawKey: unknown, input: { schema?: unknown; mode?: unknown }): Promise<{ row: DefinitionRow; created: boolean }> {
+  /**
+   * Checked and compiled before it is stored: an invalid schema, mode or indexed_properties is a
+   * FcrmError `invalid_definition`. Returns once the indexes of its indexed properties exist.
+   */
+  async put(rawKey: unknown, input: { schema?: unknown; mode?: unknown; indexed_properties?: unknown }): Promise<{ row: DefinitionRow; created: boolean }> {
     const eventKey = definitionKey(rawKey);
     const mode = definitionMode(input.mode);
     const compiled = compileSchema(input.schema);
+    const indexed = checkIndexedProperties(input.indexed_properties, compiled.schema).map((p) => p.text);
+    if (indexed.length > 0 && (await this.store.indexedElsewhere(eventKey)) + indexed.length > MAX_INDEXED_TOTAL) {
+      throw new FcrmError('invalid_definition', `Invalid event definition: at most ${MAX_INDEXED_TOTAL} properties can be indexed over all event keys; remove some from another definition first.`);
+    }
     const schemaJson = JSON.stringify(compiled.schema);
-    const stored = await this.store.put(eventKey, mode, schemaJson);
+    const stored = await this.store.put(eventKey, mode, schemaJson, indexed);
     if (!stored) throw new FcrmError('invalid_definition', `Invalid event definition: at most ${MAX_DEFINITIONS} event keys can have a definition; delete one first.`);
     this.compiledByText.set(schemaJson, compiled);
     await this.changed();
+    await this.reconcileIndexes();
     return stored;
   }
 
@@ -125,6 +141,20 @@ export class EventDefinitions {
     const eventKey = definitionKey(rawKey);
     if (!(await this.store.delete(eventKey))) throw notFound(eventKey);
     await this.changed();
+    await this.reconcileIndexes();
+  }
+
+  /** The indexes made to match the stored definitions (read afresh: another process may have changed them). */
+  private async reconcileIndexes(): Promise<void> {
+    if (!this.indexes) return;
+    const { rows } = await this.store.loadAll();
+    const wanted = rows.flatMap((row) =>
+      (row.indexed_properties ?? []).flatMap((text) => {
+        const path = parsePropertyPath(text);
+        return path ? [{ eventKey: row.event_key, path }] : [];
+      }),
+    );
+    await this.indexes.reconcile(wanted);
   }
 
   page(limit: number, offset: number): Promise<{ rows: DefinitionRow[]; total: number }> {

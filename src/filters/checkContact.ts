@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { TableNames } from '../db/tableNames';
-import type { PropertyTypeResolver } from '../properties/propertyTest';
+import type { PropertyIndexedResolver, PropertyTypeResolver } from '../properties/propertyTest';
 import { toDatabaseId } from '../tracking/contactReference';
 import { compileFilterGroups } from './compileFilterGroups';
 
@@ -16,10 +16,11 @@ export async function checkContactMatches(
   groups: unknown,
   now?: Date,
   propertyType?: PropertyTypeResolver,
+  propertyIndexed?: PropertyIndexedResolver,
 ): Promise<boolean> {
   const id = toDatabaseId(subscriberId);
   const params: unknown[] = [id];
-  const condition = compileFilterGroups(groups, { tables, contactAlias: 's', params, now, propertyType }) ?? 'TRUE';
+  const condition = compileFilterGroups(groups, { tables, contactAlias: 's', params, now, propertyType, propertyIndexed }) ?? 'TRUE';
   if (id === null) return false;
   const rows: Array<{ matches: boolean }> = await db.query(
     `SELECT EXISTS (SELECT 1 FROM ${tables.subscribers} s WHERE s.id = $1 AND ${condition}) AS matches`,

@@ -1,5 +1,5 @@
 import type { TableNames } from '../db/tableNames';
-import type { PropertyTypeResolver } from '../properties/propertyTest';
+import type { PropertyIndexedResolver, PropertyTypeResolver } from '../properties/propertyTest';
 import { compileItem, INNER_ALIASES } from './compileItem';
 import { parseFilterGroups } from './parseFilterGroups';
 import { assertIdentifier } from './sqlText';
@@ -17,6 +17,8 @@ export interface CompileFilterOptions {
    * overrides the one the item's `value` implies. None by default.
    */
   propertyType?: PropertyTypeResolver;
+  /** Properties a definition indexes (their `any` scope reads the occurrences' own key). None by default. */
+  propertyIndexed?: PropertyIndexedResolver;
 }
 
 /**
@@ -39,6 +41,7 @@ export function compileFilterGroups(groups: unknown, options: CompileFilterOptio
     params: options.params,
     now: options.now ?? new Date(),
     propertyType: options.propertyType,
+    propertyIndexed: options.propertyIndexed,
   };
   const ored = parsed.map((group) => `(${group.map((item) => compileItem(item, context)).join(' AND ')})`);
   return `(${ored.join(' OR ')})`;

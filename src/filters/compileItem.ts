@@ -1,4 +1,4 @@
-import type { PropertyTypeResolver } from '../properties/propertyTest';
+import type { PropertyIndexedResolver, PropertyTypeResolver } from '../properties/propertyTest';
 import { compilePropertyItem } from './compilePropertyItem';
 import { parseFilterMoment } from './filterDate';
 import { numericValueSql } from './filterNumber';
@@ -15,6 +15,8 @@ export interface ItemContext {
   now: Date;
   /** Declared property types (event definitions), for event_tracking_property; none by default. */
   propertyType?: PropertyTypeResolver;
+  /** Indexed properties (event definitions), for event_tracking_property; none by default. */
+  propertyIndexed?: PropertyIndexedResolver;
 }
 
 /** Aliases used inside the generated subqueries; a contact alias may not reuse them. */

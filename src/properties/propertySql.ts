@@ -12,7 +12,7 @@ export function testSql(test: PropertyTest, x: string, p: (value: unknown) => st
     case 'exists':
       return `${x} IS NOT NULL`;
     case 'number':
-      return `${numberSql(x)} ${test.op} ${p(test.operand)}::numeric`;
+      return `${propertyNumberSql(x)} ${test.op} ${p(test.operand)}::numeric`;
     case 'text': {
       const number = test.numeric === null ? '' : ` WHEN 'number' THEN (${x})::numeric = ${p(test.numeric)}::numeric`;
       return `(CASE jsonb_typeof(${x}) WHEN 'string' THEN lower(${x} #>> '{}') = lower(${p(test.operand)}::text)${number} ELSE false END)`;
@@ -34,8 +34,12 @@ export function testSql(test: PropertyTest, x: string, p: (value: unknown) => st
   }
 }
 
-/** A JSON number, or a string shaped like one, as numeric; NULL otherwise (the row drops out). */
-function numberSql(x: string): string {
+/**
+ * A JSON number, or a string shaped like one, as numeric; NULL otherwise (the row drops out). Also
+ * the expression of an indexed property's indexes (propertyIndexes.ts): the two must stay the same
+ * text for PostgreSQL to match a filter with its index.
+ */
+export function propertyNumberSql(x: string): string {
   const text = `(${x} #>> '{}')`;
   return (
     `(CASE jsonb_typeof(${x}) WHEN 'number' THEN (${x})::numeric` +

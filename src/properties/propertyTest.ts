@@ -18,6 +18,8 @@ export type PropertyOperator = (typeof PROPERTY_OPERATORS)[number];
 export type PropertyType = 'number' | 'string' | 'boolean' | 'date';
 /** Declared types: undefined when the key's path has none (then the filter's `value` decides). */
 export type PropertyTypeResolver = (eventKey: string, path: string[]) => PropertyType | undefined;
+/** Whether a definition indexes the property (its `any`-scope filter then reads the occurrences' own key). */
+export type PropertyIndexedResolver = (eventKey: string, path: string[]) => boolean;
 
 /** A scalar a filter compares with; `in` / `not_in` take a list of them. */
 export type PropertyScalar = string | number | boolean;

@@ -303,8 +303,8 @@ ided AS MATERIALIZED (
   FROM (SELECT * FROM numbered ORDER BY idx) n
 ),
 occ AS (
-  INSERT INTO ${t.occurrences} (id, event_id, subscriber_id, counter, value, value_json, provider, created_by, idempotency_key, occurred_at)
-  SELECT occurrence_id, id, subscriber_id, item_counter, item_value, item_value_json, item_provider, item_created_by, idempotency_key,
+  INSERT INTO ${t.occurrences} (id, event_id, subscriber_id, event_key, counter, value, value_json, provider, created_by, idempotency_key, occurred_at)
+  SELECT occurrence_id, id, subscriber_id, event_key, item_counter, item_value, item_value_json, item_provider, item_created_by, idempotency_key,
          COALESCE(occurred_at, now())
   FROM ided
   ORDER BY idx

@@ -28,11 +28,20 @@ export async function filterPlan(
   t: TestRuntime,
   kind: FilterStatement,
   groups: unknown,
-  options: { contactId: string; now?: Date },
+  options: { contactId: string; now?: Date; definitions?: boolean },
 ): Promise<PlanNode[]> {
   const tables = tableNames(t.schema);
   const params: unknown[] = kind === 'one contact' ? [options.contactId] : [];
-  const where = compileFilterGroups(groups, { tables, contactAlias: 's', params, now: options.now });
+  // `definitions`: compiled as the runtime compiles it, with its definitions' types and indexed properties.
+  const snapshot = options.definitions ? t.rt.api('event_definitions').snapshot() : undefined;
+  const where = compileFilterGroups(groups, {
+    tables,
+    contactAlias: 's',
+    params,
+    now: options.now,
+    propertyType: snapshot && ((key, path) => snapshot.propertyType(key, path)),
+    propertyIndexed: snapshot && ((key, path) => snapshot.propertyIndexed(key, path)),
+  });
   const sql = {
     count: `SELECT count(*) FROM ${tables.subscribers} s WHERE ${where}`,
     page: `SELECT s.* FROM ${tables.subscribers} s WHERE ${where} ORDER BY s.id DESC LIMIT 15`,

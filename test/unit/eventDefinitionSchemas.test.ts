@@ -31,7 +31,7 @@ const ORDER = {
 };
 
 describe('propertyType: the type a definition declares for a property path', () => {
-  const snapshot = DefinitionsSnapshot.of(1n, [{ eventKey: 'Order_Placed', mode: 'report', compiled: compileSchema(ORDER) }]);
+  const snapshot = DefinitionsSnapshot.of(1n, [{ eventKey: 'Order_Placed', mode: 'report', compiled: compileSchema(ORDER), indexed: [] }]);
   const type = (path: string[], key = 'order_placed') => snapshot.propertyType(key, path);
 
   test.each([

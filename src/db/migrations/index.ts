@@ -16,6 +16,7 @@ import { AddOutboxTraceContext1765280000000 } from './1765280000000-AddOutboxTra
 import { AddEventValueJson1765152000000 } from './1765152000000-AddEventValueJson';
 import { AddOutboxRelayProgress1765411200000 } from './1765411200000-AddOutboxRelayProgress';
 import { CreateWebhooks1765497600000 } from './1765497600000-CreateWebhooks';
+import { AddIndexedProperties1765670400000 } from './1765670400000-AddIndexedProperties';
 
 /** Every migration, in order. Classes, not globs: globs can load a second copy of a class under Jest. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   AddOutboxRelayProgress1765411200000,
   CreateWebhooks1765497600000,
   CreateAdminSessions1765584000000,
+  AddIndexedProperties1765670400000,
 ];

@@ -118,7 +118,11 @@ export function registerEventDefinitions(app: FastifyInstance, deps: RestDeps): 
     async (request, reply) => {
       const params = requestParams(request);
       try {
-        const { definition, created } = await definitions().put(request.params['*'], { schema: params.schema, mode: params.mode as never });
+        const { definition, created } = await definitions().put(request.params['*'], {
+          schema: params.schema,
+          mode: params.mode as never,
+          indexed_properties: params.indexed_properties as never,
+        });
         return { message: 'Event definition has been saved', created, definition };
       } catch (error) {
         return failed(error, reply);

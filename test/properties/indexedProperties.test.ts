@@ -1,0 +1,173 @@
+import { FcrmError } from '../../src';
+import { filterPlan, INDEX_NODES, type FilterStatement, type PlanNode } from '../filters/planKit';
+import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
+
+const NOW = new Date('2026-03-15T12:00:00Z');
+const ORDER_SCHEMA = {
+  type: 'object',
+  properties: {
+    order: { type: 'object', properties: { total: { type: 'number' }, id: { type: 'string' }, qty: { type: 'integer' } } },
+    coupon: { type: 'string' },
+  },
+};
+
+const property = (path: string, operator: string, value: unknown, extra: Record<string, unknown> = {}) => [
+  [{ source: ['event_tracking', 'event_tracking_property'], extra_value: 'order_placed', property: path, operator, value, ...extra }],
+];
+
+/**
+ * Indexed properties on 2,000 contacts, 4,000 event rows (order_placed and page_viewed) and 40,000
+ * occurrences: the definition builds the indexes, the filter's plans read them (EXPLAIN), and the
+ * answers are the ones the unindexed filter gives (checked against SQL written here).
+ */
+describe('indexed_properties: expression indexes for number properties', () => {
+  let t: TestRuntime;
+  const objects = () =>
+    t.sql<{ name: string; valid: boolean }>(
+      `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE c.relnamespace = $1::regnamespace AND starts_with(c.relname, 'fc_evprop_')
+       UNION ALL SELECT stxname, true FROM pg_statistic_ext WHERE stxnamespace = $1::regnamespace AND starts_with(stxname, 'fc_evprop_')
+       ORDER BY 1`,
+      [t.schema],
+    );
+
+  beforeAll(async () => {
+    t = await openTestRuntime();
+    await t.sql(`INSERT INTO {schema}.fc_subscribers (email) SELECT 'c' || g || '@example.com' FROM generate_series(1, 2000) g`);
+    await t.sql(
+      `INSERT INTO {schema}.fc_event_tracking (subscriber_id, counter, event_key, title, value_json)
+       SELECT s.id, 10, k.key, 'T', jsonb_build_object('order', jsonb_build_object('total', (s.id * 7) % 1000, 'id', 'A' || s.id))
+         FROM {schema}.fc_subscribers s CROSS JOIN (VALUES ('order_placed'), ('page_viewed')) AS k(key)`,
+    );
+    // Occurrence r of event e: its own total, (e * 31 + r) % 1000 days ago modulo two years; one in 50 a numeric string.
+    await t.sql(
+      `INSERT INTO {schema}.fc_event_occurrences (event_id, subscriber_id, event_key, counter, value_json, occurred_at)
+       SELECT e.id, e.subscriber_id, e.event_key, r,
+              jsonb_build_object('order', jsonb_build_object('total', CASE WHEN (e.id + r) % 50 = 0 THEN to_jsonb(((e.id * 31 + r) % 1000)::text) ELSE to_jsonb((e.id * 31 + r) % 1000) END)),
+              $1::timestamptz - ((e.id * 7 + r * 131) % 730) * interval '1 day'
+         FROM {schema}.fc_event_tracking e CROSS JOIN generate_series(1, 10) r`,
+      [NOW.toISOString()],
+    );
+    for (const table of ['fc_subscribers', 'fc_event_tracking', 'fc_event_occurrences']) await t.sql(`ANALYZE {schema}.${table}`);
+  }, 120_000);
+  afterAll(() => t.close());
+
+  const definitions = () => t.rt.api('event_definitions');
+
+  test('put builds two indexes and two statistics per property, valid; the definition answers its indexed_properties', async () => {
+    const { definition } = await definitions().put('Order_Placed', { schema: ORDER_SCHEMA, mode: 'report', indexed_properties: ['order.total'] });
+    expect(definition.indexed_properties).toEqual(['order.total']);
+    expect((await definitions().get('order_placed')).indexed_properties).toEqual(['order.total']);
+    const made = await objects();
+    expect(made.map((o) => o.name.replace(/_[0-9a-f]{24}$/, ''))).toEqual(['fc_evprop_e', 'fc_evprop_es', 'fc_evprop_o', 'fc_evprop_os']);
+    expect(made.every((o) => o.valid)).toBe(true);
+    // Idempotent: the same definition again changes no object.
+    await definitions().put('order_placed', { schema: ORDER_SCHEMA, mode: 'report', indexed_properties: ['order.total'] });
+    expect(await objects()).toEqual(made);
+  });
+
+  const plan = (kind: FilterStatement, groups: unknown): Promise<PlanNode[]> => filterPlan(t, kind, groups, { contactId: '1234', now: NOW, definitions: true });
+  const indexNames = (all: PlanNode[]) => all.filter((n) => INDEX_NODES.includes(n['Node Type'])).map((n) => n['Index Name'] ?? '');
+
+  test.each([
+    ['count', 'latest', property('order.total', '>', 990), /^fc_evprop_e_/],
+    ['page', 'latest', property('order.total', '>', 990), /^fc_evprop_e_/],
+    ['count', 'latest, declared number, "995" sent as text', property('order.total', '>=', '995'), /^fc_evprop_e_/],
+    ['count', 'any, last 30 days', property('order.total', '>', 900, { scope: 'any', days: 30 }), /^fc_evprop_o_/],
+    ['page', 'any, last 30 days', property('order.total', '>', 900, { scope: 'any', days: 30 }), /^fc_evprop_o_/],
+    ['count', 'any, no window', property('order.total', '>', 995, { scope: 'any' }), /^fc_evprop_o_/],
+  ] as const)('%s, %s: EXPLAIN shows the property index, no Seq Scan of the events or the history', async (kind, _name, groups, index) => {
+    const all = await plan(kind, groups);
+    expect(indexNames(all)).toContainEqual(expect.stringMatching(index));
+    const scanned = all.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']);
+    expect(scanned).not.toContain('fc_event_tracking');
+    expect(scanned).not.toContain('fc_event_occurrences');
+  });
+
+  /** The contacts matching, computed here by SQL over the raw JSON (no index, no filter code). */
+  const expected = async (scope: 'latest' | 'any', op: '>' | '<=', bound: number, days?: number) => {
+    const since = days === undefined ? null : new Date(NOW.getTime() - days * 86_400_000).toISOString();
+    const rows =
+      scope === 'latest'
+        ? await t.sql<{ n: number }>(
+            `SELECT count(DISTINCT subscriber_id)::int AS n FROM {schema}.fc_event_tracking
+              WHERE lower(event_key) = 'order_placed' AND (value_json #>> '{order,total}')::numeric ${op} $1`,
+            [bound],
+          )
+        : await t.sql<{ n: number }>(
+            `SELECT count(DISTINCT o.subscriber_id)::int AS n FROM {schema}.fc_event_occurrences o JOIN {schema}.fc_event_tracking e ON e.id = o.event_id
+              WHERE lower(e.event_key) = 'order_placed' AND (o.value_json #>> '{order,total}')::numeric ${op} $1 AND ($2::timestamptz IS NULL OR o.occurred_at >= $2)`,
+            [bound, since],
+          );
+    return rows[0].n;
+  };
+
+  test.each([
+    ['latest', '>', 990, undefined],
+    ['latest', '<=', 3, undefined],
+    ['any', '>', 900, 30],
+    ['any', '>', 995, undefined],
+    ['any', '<=', 2, 365],
+  ] as const)('%s %s %d (days %s): the same contacts as the raw JSON says, through the API', async (scope, op, bound, days) => {
+    const want = await expected(scope, op, bound, days);
+    expect(want).toBeGreaterThan(0);
+    const extra: Record<string, unknown> = { scope, ...(days === undefined ? {} : { days }) };
+    const { total } = await t.rt.api('contacts').query({ filters: property('order.total', op, bound, extra), now: NOW });
+    expect(total).toBe(want);
+  });
+
+  test('an event tracked after the indexes exist is found through them, its occurrence carrying its key', async () => {
+    const [{ id }] = await t.sql<{ id: string }>(`INSERT INTO {schema}.fc_subscribers (email) VALUES ('late@example.com') RETURNING id`);
+    await t.rt.api('event_tracker').track({ subscriber_id: Number(id), event_key: 'ORDER_placed', title: 'Late', value: JSON.stringify({ order: { total: 12345 } }) }, true);
+    const [occurrence] = await t.sql<{ event_key: string }>(`SELECT event_key FROM {schema}.fc_event_occurrences WHERE subscriber_id = $1`, [id]);
+    expect(occurrence.event_key).toBe('ORDER_placed');
+    for (const scope of ['latest', 'any']) {
+      const { data } = await t.rt.api('contacts').query({ filters: property('order.total', '>', 10_000, { scope, days: 1 }) });
+      expect(data.map((c) => String(c.id))).toEqual([String(id)]);
+    }
+  });
+
+  test.each([
+    ['not a list', 'order.total', /must be a list/],
+    ['an undeclared path', ['order.missing'], /no number type/],
+    ['a string property', ['coupon'], /declares "coupon" a string/],
+    ['the same path twice', ['order.total', 'order.total'], /twice/],
+    ['six properties', ['order.total', 'order.qty', 'a', 'b', 'c', 'd'], /at most 5/],
+    ['a path that does not parse', ['order..total'], /property paths/],
+  ])('%s is invalid_definition, and nothing changes', async (_name, indexed, message) => {
+    const before = await objects();
+    const error = await definitions()
+      .put('order_placed', { schema: ORDER_SCHEMA, mode: 'report', indexed_properties: indexed as string[] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FcrmError);
+    expect(error).toMatchObject({ code: 'invalid_definition', message: expect.stringMatching(message) });
+    expect(await objects()).toEqual(before);
+    expect((await definitions().get('order_placed')).indexed_properties).toEqual(['order.total']);
+  });
+
+  test('at most 20 indexed properties over all keys', async () => {
+    const schema = { type: 'object', properties: Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((k) => [k, { type: 'integer' }])) };
+    for (const key of ['k1', 'k2', 'k3']) await definitions().put(key, { schema, mode: 'report', indexed_properties: ['a', 'b', 'c', 'd', 'e'] });
+    // 1 (order_placed) + 15 here; 5 more would be 21.
+    await expect(definitions().put('k4', { schema, mode: 'report', indexed_properties: ['a', 'b', 'c', 'd', 'e'] })).rejects.toMatchObject({
+      code: 'invalid_definition',
+      message: expect.stringMatching(/at most 20 properties/),
+    });
+    await definitions().put('k4', { schema, mode: 'report', indexed_properties: ['a', 'b', 'c', 'd'] });
+    expect((await objects()).length).toBe(20 * 4);
+    for (const key of ['k1', 'k2', 'k3', 'k4']) await definitions().delete(key);
+    expect((await objects()).length).toBe(4);
+  }, 60_000);
+
+  test('a definition without indexed_properties drops its indexes; deleting it drops them too', async () => {
+    await definitions().put('order_placed', { schema: ORDER_SCHEMA, mode: 'report' });
+    expect(await objects()).toEqual([]);
+    await definitions().put('order_placed', { schema: ORDER_SCHEMA, mode: 'report', indexed_properties: ['order.total', 'order.qty'] });
+    expect((await objects()).length).toBe(8);
+    await definitions().delete('order_placed');
+    expect(await objects()).toEqual([]);
+    // Without the definition the same filter still answers (by the key's rows).
+    const { total } = await t.rt.api('contacts').query({ filters: property('order.total', '>', 900, { scope: 'any', days: 30 }), now: NOW });
+    expect(total).toBe(await expected('any', '>', 900, 30));
+  });
+});
