@@ -99,6 +99,24 @@ describe('fc_event_occurrences hash-partitioned by subscriber_id', () => {
     }
   });
 
+  test('indexed properties: the history index is built on the partitioned table (in place) and serves the any scope', async () => {
+    const contact = await createContact(t.rt);
+    await t.rt.api('event_tracker').track({ event_key: 'paid', title: 'Paid', subscriber_id: contact.id, value: JSON.stringify({ amount: 75 }) }, true);
+    const schema = { type: 'object', properties: { amount: { type: 'number' } } };
+    await t.rt.api('event_definitions').put('paid', { schema, mode: 'report', indexed_properties: ['amount'] });
+    const indexes = await t.sql<{ name: string; valid: boolean; partitioned: boolean }>(
+      `SELECT c.relname AS name, i.indisvalid AS valid, c.relkind = 'I' AS partitioned FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE c.relnamespace = $1::regnamespace AND starts_with(c.relname, 'fc_evprop_o_')`,
+      [t.schema],
+    );
+    expect(indexes).toEqual([{ name: expect.any(String), valid: true, partitioned: true }]);
+    const item = { source: ['event_tracking', 'event_tracking_property'], extra_value: 'paid', property: 'amount', operator: '>=', value: 75, scope: 'any', days: 1 };
+    const { data } = await t.rt.api('contacts').query({ filters: [[item]] });
+    expect(data.map((c) => c.id)).toEqual([contact.id]);
+    await t.rt.api('event_definitions').delete('paid');
+    expect(await t.sql(`SELECT 1 FROM pg_class WHERE relnamespace = $1::regnamespace AND starts_with(relname, 'fc_evprop_')`, [t.schema])).toEqual([]);
+  });
+
   test('bad values are refused before anything opens', async () => {
     await expect(createEventTracking({ databaseUrl: testDatabaseUrl(), schema: uniqueSchemaName(), logger: silentLogger, partitionOccurrences: 1 })).rejects.toThrow(
       /from 2 to 256/,

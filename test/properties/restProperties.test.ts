@@ -35,6 +35,28 @@ describe('GET /subscribers: event_tracking_property', () => {
     expect(emails(none.body)).toEqual(['cat@example.com']);
   });
 
+  test('indexed_properties over REST: PUT builds the indexes, the segment answers the same; a string property is a 422', async () => {
+    const schema = { type: 'object', properties: { order: { type: 'object', properties: { total: { type: 'number' }, note: { type: 'string' } } } } };
+    const put = (body: unknown) => ({ method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const rejected = await s.call('/event-definitions/order_placed', put({ schema, mode: 'report', indexed_properties: ['order.note'] }));
+    expect(rejected.status).toBe(422);
+    expect(rejected.body).toEqual({ message: expect.stringMatching(/indexed_properties can only index number properties/), error_code: 'invalid_definition' });
+    const saved = await s.call('/event-definitions/order_placed', put({ schema, mode: 'report', indexed_properties: ['order.total'] }));
+    expect(saved.status).toBe(200);
+    expect(saved.body.definition.indexed_properties).toEqual(['order.total']);
+    expect((await s.call('/event-definitions/order_placed', { as: 'read' })).body.indexed_properties).toEqual(['order.total']);
+    const [{ n }] = await s.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'fc\\_evprop\\_%'`,
+      [s.schema],
+    );
+    expect(n).toBe(2);
+    const latest = await s.call(`/subscribers?${filters(orderTotal('>', '100'))}`, { as: 'read' });
+    expect(emails(latest.body)).toEqual(['ann@example.com']);
+    const any = await s.call(`/subscribers?${filters(orderTotal('>', 100, { scope: 'any', days: 30 }))}`, { as: 'read' });
+    expect(emails(any.body)).toEqual(['ben@example.com', 'ann@example.com']);
+    expect((await s.call('/event-definitions/order_placed', { method: 'DELETE' })).status).toBe(200);
+  });
+
   test('a malformed item → 422 invalid_filter naming it', async () => {
     const { status, body } = await s.call(`/subscribers?${filters(orderTotal('>', 'a lot'))}`, { as: 'read' });
     expect(status).toBe(422);
