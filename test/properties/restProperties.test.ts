@@ -44,7 +44,7 @@ describe('GET /subscribers: event_tracking_property', () => {
     const saved = await s.call('/event-definitions/order_placed', put({ schema, mode: 'report', indexed_properties: ['order.total'] }));
     expect(saved.status).toBe(200);
     expect(saved.body.definition.indexed_properties).toEqual(['order.total']);
-    expect((await s.call('/event-definitions/order_placed', { as: 'read' })).body.indexed_properties).toEqual(['order.total']);
+    expect((await s.call('/event-definitions/order_placed', { as: 'read' })).body.definition.indexed_properties).toEqual(['order.total']);
     const [{ n }] = await s.sql<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'fc\\_evprop\\_%'`,
       [s.schema],
