@@ -35,6 +35,14 @@ export function testSql(test: PropertyTest, x: string, p: (value: unknown) => st
 }
 
 /**
+ * Digits of a JSON number that still compares as one: every double (the tracker stores canonical
+ * JSON, and JavaScript reads it as doubles) is at most 326 characters written out in full; a longer
+ * number (only a migrated row can hold one) is none, as it is Infinity or 0 to JavaScript. Bounds an
+ * index entry of an indexed property (~170 bytes; a btree entry holds ~2,700).
+ */
+const MAX_NUMBER_DIGITS = 330;
+
+/**
  * A JSON number, or a string shaped like one, as numeric; NULL otherwise (the row drops out). Also
  * the expression of an indexed property's indexes (propertyIndexes.ts): the two must stay the same
  * text for PostgreSQL to match a filter with its index.
@@ -42,7 +50,7 @@ export function testSql(test: PropertyTest, x: string, p: (value: unknown) => st
 export function propertyNumberSql(x: string): string {
   const text = `(${x} #>> '{}')`;
   return (
-    `(CASE jsonb_typeof(${x}) WHEN 'number' THEN (${x})::numeric` +
+    `(CASE jsonb_typeof(${x}) WHEN 'number' THEN (CASE WHEN length((${x})::text) <= ${MAX_NUMBER_DIGITS} THEN (${x})::numeric END)` +
     ` WHEN 'string' THEN (CASE WHEN length(${text}) <= 100 AND ${text} ~ '${PROPERTY_NUMBER_SQL}' THEN ${text}::numeric END) END)`
   );
 }

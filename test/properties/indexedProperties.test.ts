@@ -127,6 +127,28 @@ describe('indexed_properties: expression indexes for number properties', () => {
     }
   });
 
+  test('a 6,000-digit JSON number (a migrated row: the tracker stores canonical doubles only) neither breaks a write nor an index build, and is no number', async () => {
+    const [{ id }] = await t.sql<{ id: string }>(`INSERT INTO {schema}.fc_subscribers (email) VALUES ('huge@example.com') RETURNING id`);
+    const value = `{"order":{"total":${'9'.repeat(6000)}}}`;
+    // Without a bound on the indexed number this row would not fit an index entry (at most ~2,700 bytes).
+    const [event] = await t.sql<{ id: string }>(
+      `INSERT INTO {schema}.fc_event_tracking (subscriber_id, counter, event_key, title, value, value_json) VALUES ($1, 1, 'order_placed', 'Huge', $2::text, $2::text::jsonb) RETURNING id`,
+      [id, value],
+    );
+    await t.sql(
+      `INSERT INTO {schema}.fc_event_occurrences (event_id, subscriber_id, event_key, counter, value, value_json, occurred_at) VALUES ($1, $2, 'order_placed', 1, $3::text, $3::text::jsonb, now())`,
+      [event.id, id, value],
+    );
+    const filter = (scope: string) => t.rt.api('contacts').query({ filters: property('order.total', '>', 10_000, { scope }), search: 'huge@example.com' });
+    for (const scope of ['latest', 'any']) expect((await filter(scope)).data).toEqual([]);
+    // Rebuilt with the row present.
+    await definitions().put('order_placed', { schema: ORDER_SCHEMA, mode: 'report' });
+    await definitions().put('order_placed', { schema: ORDER_SCHEMA, mode: 'report', indexed_properties: ['order.total'] });
+    expect((await objects()).length).toBe(4);
+    for (const scope of ['latest', 'any']) expect((await filter(scope)).data).toEqual([]);
+    await t.sql(`DELETE FROM {schema}.fc_subscribers WHERE id = $1`, [id]);
+  });
+
   test.each([
     ['not a list', 'order.total', /must be a list/],
     ['an undeclared path', ['order.missing'], /no number type/],
