@@ -249,16 +249,23 @@ describe('webhooks: delivery', () => {
   });
 
   test('finished deliveries are purged after the retention time; pending ones never', async () => {
-    const hook = await register(s, 'https://example.invalid/h');
-    const store = new WebhookStore(sqlRunner(s.rt.dataSource, false), s.schema);
-    const payload = JSON.stringify({ event: {}, subscriber: {} });
-    await store.enqueue(['1', '2', '3'].map((deliveryId) => ({ deliveryId, eventKey: 'k', payload })));
-    await s.sql(`UPDATE {schema}.fc_webhook_deliveries SET state = 'delivered', next_attempt_at = NULL, updated_at = now() - interval '2 hours' WHERE delivery_id = 1`);
-    await s.sql(`UPDATE {schema}.fc_webhook_deliveries SET state = 'failed', next_attempt_at = NULL, updated_at = now() - interval '2 hours' WHERE delivery_id = 2`);
-    await s.sql(`UPDATE {schema}.fc_webhook_deliveries SET next_attempt_at = now() + interval '1 day', updated_at = now() - interval '2 hours' WHERE delivery_id = 3`);
-    expect(await store.purgeFinished(3_600_000 * 3)).toBe(0);
-    expect(await store.purgeFinished(3_600_000)).toBe(2);
-    expect((await deliveriesOf(s, hook.id)).data.map((d: { delivery_id: string; state: string }) => [d.delivery_id, d.state])).toEqual([['3', 'pending']]);
+    // A runtime of its own without a dispatcher: one would attempt these deliveries meanwhile, and its
+    // outcome (pending again) could overwrite a state set here.
+    const quiet = await openTestServer({}, { webhooks: { dispatch: false } });
+    try {
+      const hook = await register(quiet, 'https://example.invalid/h');
+      const store = new WebhookStore(sqlRunner(quiet.rt.dataSource, false), quiet.schema);
+      const payload = JSON.stringify({ event: {}, subscriber: {} });
+      await store.enqueue(['1', '2', '3'].map((deliveryId) => ({ deliveryId, eventKey: 'k', payload })));
+      await quiet.sql(`UPDATE {schema}.fc_webhook_deliveries SET state = 'delivered', next_attempt_at = NULL, updated_at = now() - interval '2 hours' WHERE delivery_id = 1`);
+      await quiet.sql(`UPDATE {schema}.fc_webhook_deliveries SET state = 'failed', next_attempt_at = NULL, updated_at = now() - interval '2 hours' WHERE delivery_id = 2`);
+      await quiet.sql(`UPDATE {schema}.fc_webhook_deliveries SET next_attempt_at = now() + interval '1 day', updated_at = now() - interval '2 hours' WHERE delivery_id = 3`);
+      expect(await store.purgeFinished(3_600_000 * 3)).toBe(0);
+      expect(await store.purgeFinished(3_600_000)).toBe(2);
+      expect((await deliveriesOf(quiet, hook.id)).data.map((d: { delivery_id: string; state: string }) => [d.delivery_id, d.state])).toEqual([['3', 'pending']]);
+    } finally {
+      await quiet.close();
+    }
   });
 
   test('the URL rule is checked again at send time: a row whose URL is no longer allowed is not sent', async () => {
