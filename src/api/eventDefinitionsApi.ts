@@ -14,7 +14,7 @@ export interface EventDefinitionRecord {
   mode: DefinitionMode;
   /** The JSON Schema (draft-07) the key's values are checked against, as it was given. */
   schema: Record<string, unknown>;
-  /** Number properties (dot paths) with their own indexes: filters on them read an index (docs/event-properties.md). */
+  /** Number and string properties (dot paths) with their own indexes: filters on them read an index (docs/event-properties.md). */
   indexed_properties: string[];
   /** Values stored in `report` mode that did not match, since the definition was created. */
   violations: number;
@@ -42,7 +42,7 @@ export interface PutEventDefinition {
   /** `enforce`: a value that does not match is rejected (422 invalid_properties); `report`: stored, and the violation recorded. */
   mode: DefinitionMode;
   /**
-   * Optional: at most 5 number properties (dot paths the schema declares `number` or `integer`) to
+   * Optional: at most 5 properties (dot paths the schema declares `number`, `integer` or `string`) to
    * index, at most 20 over all keys; put() returns once their indexes are built.
    */
   indexed_properties?: string[];

@@ -8,7 +8,7 @@ export const definitionRecord = {
     event_key: { type: 'string' },
     mode: { type: 'string', enum: ['enforce', 'report'] },
     schema: schemaObject,
-    indexed_properties: { type: 'array', items: { type: 'string' }, description: 'Number properties (dot paths) with their own indexes' },
+    indexed_properties: { type: 'array', items: { type: 'string' }, description: 'Number and string properties (dot paths) with their own indexes' },
     violations: { type: 'integer', description: 'Values stored in report mode that did not match, since the definition was created' },
     last_violation_at: { type: ['string', 'null'], description: 'YYYY-MM-DD HH:MM:SS' },
     created_at: { type: 'string', description: 'YYYY-MM-DD HH:MM:SS' },
@@ -54,7 +54,7 @@ export const definitionBody = {
       type: 'array',
       items: { type: 'string' },
       description:
-        'Optional. At most 5 number properties (dot paths the schema declares number or integer; 20 over all keys) to index: ' +
+        'Optional. At most 5 properties (dot paths the schema declares number, integer or string; 20 over all keys) to index: ' +
         'property filters on them read an index instead of every row of the key. The answer comes once the indexes are built.',
     },
   },

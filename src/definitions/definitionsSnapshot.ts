@@ -12,7 +12,7 @@ export interface LoadedDefinition {
   eventKey: string;
   mode: DefinitionMode;
   compiled: CompiledSchema;
-  /** Indexed number properties, as path segments. */
+  /** Indexed properties, as path segments. */
   indexed: ReadonlyArray<readonly string[]>;
 }
 

@@ -6,7 +6,7 @@ import { sanitizeTextField } from '../tracking/sanitize';
 import { MAX_INDEXED_TOTAL, type PropertyIndexes } from '../properties/propertyIndexes';
 import { parsePropertyPath } from '../properties/propertyPath';
 import { compileSchema, type CompiledSchema } from './compileSchema';
-import { checkIndexedProperties } from './indexedProperties';
+import { checkIndexedProperties, indexableType } from './indexedProperties';
 import { MAX_DEFINITIONS, type DefinitionRow, type DefinitionStore, type RecordedViolation, type ViolationRow } from './definitionStore';
 import { DEFINITION_MODES, DefinitionsSnapshot, type DefinitionMode, type LoadedDefinition } from './definitionsSnapshot';
 
@@ -148,12 +148,14 @@ export class EventDefinitions {
   private async reconcileIndexes(): Promise<void> {
     if (!this.indexes) return;
     const { rows } = await this.store.loadAll();
-    const wanted = rows.flatMap((row) =>
-      (row.indexed_properties ?? []).flatMap((text) => {
+    const wanted = rows.flatMap((row) => {
+      const schema = JSON.parse(row.schema_json) as Record<string, unknown>;
+      return (row.indexed_properties ?? []).flatMap((text) => {
         const path = parsePropertyPath(text);
-        return path ? [{ eventKey: row.event_key, path }] : [];
-      }),
-    );
+        const type = path && indexableType(schema, path);
+        return path && type ? [{ eventKey: row.event_key, path, type }] : [];
+      });
+    });
     await this.indexes.reconcile(wanted);
   }
 

@@ -1,15 +1,15 @@
 import { FcrmError } from '../errors';
 import { parsePropertyPath } from '../properties/propertyPath';
-import { MAX_INDEXED_PER_KEY } from '../properties/propertyIndexes';
+import { INDEXABLE_TYPES, MAX_INDEXED_PER_KEY, type IndexableType } from '../properties/propertyIndexes';
 import { declaredPropertyType } from './propertyType';
 
 /**
  * A definition's `indexed_properties`, checked against its schema: a list of at most
  * MAX_INDEXED_PER_KEY distinct property paths (the filter's dot paths), each one the schema declares
- * a number (`number` or `integer`): the index holds the property as a number, so only numeric
- * comparisons can use it. Missing: none. Returns the paths as given and as segments.
+ * a number (`number` or `integer`) or a string: the index holds the property as that type. Missing:
+ * none. Returns the paths as given, as segments, and their declared type.
  */
-export function checkIndexedProperties(raw: unknown, schema: Record<string, unknown>): Array<{ text: string; path: string[] }> {
+export function checkIndexedProperties(raw: unknown, schema: Record<string, unknown>): Array<{ text: string; path: string[]; type: IndexableType }> {
   if (raw === undefined || raw === null) return [];
   const fail = (reason: string) => new FcrmError('invalid_definition', `Invalid event definition: indexed_properties ${reason}.`);
   if (!Array.isArray(raw)) throw fail('must be a list of property paths');
@@ -18,13 +18,21 @@ export function checkIndexedProperties(raw: unknown, schema: Record<string, unkn
   return raw.map((text: unknown) => {
     const path = typeof text === 'string' ? parsePropertyPath(text) : null;
     if (typeof text !== 'string' || !path) throw fail(`must hold property paths such as "order.total", got ${JSON.stringify(text)}`);
-    const type = declaredPropertyType(schema, path);
-    if (type !== 'number') {
-      throw fail(`can only index number properties: the schema declares ${JSON.stringify(text)} ${type ? `a ${type}` : 'no number type'} (give it "type": "number" or "integer")`);
+    const type = indexableType(schema, path);
+    if (!type) {
+      const declared = declaredPropertyType(schema, path);
+      const found = declared ? `declares ${JSON.stringify(text)} a ${declared}` : `declares no type for ${JSON.stringify(text)}`;
+      throw fail(`can only index number and string properties: the schema ${found} (give it "type": "number", "integer" or "string")`);
     }
     const id = JSON.stringify(path);
     if (seen.has(id)) throw fail(`lists ${JSON.stringify(text)} twice`);
     seen.add(id);
-    return { text, path };
+    return { text, path, type };
   });
+}
+
+/** The type an index would hold the property as, by the schema's declaration; undefined when it cannot be indexed. */
+export function indexableType(schema: Record<string, unknown>, path: readonly string[]): IndexableType | undefined {
+  const declared = declaredPropertyType(schema, path);
+  return (INDEXABLE_TYPES as readonly string[]).includes(declared ?? '') ? (declared as IndexableType) : undefined;
 }

@@ -11,7 +11,9 @@ export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
   if (y.digits === '') return x.negative ? -1 : 1;
   if (x.negative !== y.negative) return x.negative ? -1 : 1;
   const magnitude = compareMagnitude(x, y);
-  return (x.negative ? -magnitude : magnitude) as -1 | 0 | 1;
+  // Not -magnitude for equal negatives: that is -0, which Object.is (and a strict caller) tells from 0.
+  if (magnitude === 0) return 0;
+  return (x.negative ? -magnitude : magnitude) as -1 | 1;
 }
 
 /** A number as sign, significant digits (no leading or trailing zeros) and the power of ten of the first digit. */

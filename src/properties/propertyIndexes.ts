@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { quoteIdent, tableNames } from '../db/tableNames';
-import { propertyNumberSql } from './propertySql';
+import { propertyNumberSql, propertyTextSql } from './propertySql';
 
-/** A number property a definition asks to index: filters on it read an index, not the key's rows. */
+/** The types a property can be indexed as (what its definition declares). */
+export const INDEXABLE_TYPES = ['number', 'string'] as const;
+export type IndexableType = (typeof INDEXABLE_TYPES)[number];
+
+/** A property a definition asks to index: filters on it read an index, not the key's rows. */
 export interface IndexedProperty {
   eventKey: string;
   path: readonly string[];
+  type: IndexableType;
 }
 
 /** Indexed properties per event key, and in all: each costs two index entries per tracked event of its key. */
@@ -26,11 +31,13 @@ interface PlannedObject {
 
 /**
  * The expression indexes behind indexed properties, reconciled with the definitions: for each
- * (event key, number property) a partial index of the key's event rows on the property's number
- * (latest scope) and one of its occurrences on (number, occurred_at) (`any` scope, with the window),
- * plus expression statistics so the planner knows how selective a range is. The indexed expression
- * is the filter's own (propertyNumberSql), so PostgreSQL matches the two by their text: nothing in
- * the filter names an index. Reconciling is idempotent and serialised by an advisory lock; an index a
+ * (event key, property) a partial index of the key's event rows (latest scope) and one of its
+ * occurrences (`any` scope), plus expression statistics so the planner knows how selective a
+ * comparison is. A number is a btree on the property's number, the occurrences' also on
+ * occurred_at (the window); a string is a hash index on its lower-cased text (equality and `in`;
+ * a hash entry holds any length, a btree entry at most ~2,700 bytes). The indexed expression is the
+ * filter's own (propertyNumberSql, propertyTextSql), so PostgreSQL matches the two by their text:
+ * nothing in the filter names an index. Reconciling is idempotent and serialised by an advisory lock; an index a
  * failed concurrent build left invalid is dropped and built again.
  */
 export class PropertyIndexes {
@@ -91,20 +98,21 @@ export class PropertyIndexes {
     );
     const t = tableNames(this.schema);
     const s = quoteIdent(this.schema);
-    const number = propertyNumberSql(`(value_json #> ${path}::text[])`);
-    const hash = createHash('sha256').update(`${property.eventKey.toLowerCase()}\u0000${JSON.stringify(property.path)}`).digest('hex').slice(0, 24);
+    const x = `(value_json #> ${path}::text[])`;
+    const expression = property.type === 'number' ? propertyNumberSql(x) : propertyTextSql(x);
+    const id = `${property.type}\u0000${property.eventKey.toLowerCase()}\u0000${JSON.stringify(property.path)}`;
+    const hash = createHash('sha256').update(id).digest('hex').slice(0, 24);
     const name = (part: string) => `${PREFIX}${part}_${hash}`;
     const ofKey = `WHERE lower(event_key) = ${key}`;
+    const [onEvents, onOccurrences] =
+      property.type === 'number'
+        ? [`(${expression}) INCLUDE (subscriber_id)`, `(${expression}, occurred_at) INCLUDE (subscriber_id)`]
+        : [`USING hash (${expression})`, `USING hash (${expression})`];
     return [
-      { name: name('e'), kind: 'index', table: 'events', create: `CREATE INDEX ${quoteIdent(name('e'))} ON ${t.events} (${number}) INCLUDE (subscriber_id) ${ofKey}` },
-      {
-        name: name('o'),
-        kind: 'index',
-        table: 'occurrences',
-        create: `CREATE INDEX ${quoteIdent(name('o'))} ON ${t.occurrences} (${number}, occurred_at) INCLUDE (subscriber_id) ${ofKey}`,
-      },
-      { name: name('es'), kind: 'statistics', table: 'events', create: `CREATE STATISTICS ${s}.${quoteIdent(name('es'))} ON (${number}) FROM ${t.events}` },
-      { name: name('os'), kind: 'statistics', table: 'occurrences', create: `CREATE STATISTICS ${s}.${quoteIdent(name('os'))} ON (${number}) FROM ${t.occurrences}` },
+      { name: name('e'), kind: 'index', table: 'events', create: `CREATE INDEX ${quoteIdent(name('e'))} ON ${t.events} ${onEvents} ${ofKey}` },
+      { name: name('o'), kind: 'index', table: 'occurrences', create: `CREATE INDEX ${quoteIdent(name('o'))} ON ${t.occurrences} ${onOccurrences} ${ofKey}` },
+      { name: name('es'), kind: 'statistics', table: 'events', create: `CREATE STATISTICS ${s}.${quoteIdent(name('es'))} ON (${expression}) FROM ${t.events}` },
+      { name: name('os'), kind: 'statistics', table: 'occurrences', create: `CREATE STATISTICS ${s}.${quoteIdent(name('os'))} ON (${expression}) FROM ${t.occurrences}` },
     ];
   }
 

@@ -14,8 +14,11 @@ export function testSql(test: PropertyTest, x: string, p: (value: unknown) => st
     case 'number':
       return `${propertyNumberSql(x)} ${test.op} ${p(test.operand)}::numeric`;
     case 'text': {
-      const number = test.numeric === null ? '' : ` WHEN 'number' THEN (${x})::numeric = ${p(test.numeric)}::numeric`;
-      return `(CASE jsonb_typeof(${x}) WHEN 'string' THEN lower(${x} #>> '{}') = lower(${p(test.operand)}::text)${number} ELSE false END)`;
+      // NULL rather than false for a property that is no string: the same in the filter's WHERE, and
+      // the comparison stays the indexed expression's (an indexed string property).
+      const text = `${propertyTextSql(x)} = lower(${p(test.operand)}::text)`;
+      if (test.numeric === null) return text;
+      return `(${text} OR (CASE WHEN jsonb_typeof(${x}) = 'number' THEN (${x})::numeric = ${p(test.numeric)}::numeric END))`;
     }
     case 'contains': {
       const pattern = `lower(${p(containsPattern(test.operand))}::text)`;
@@ -41,6 +44,11 @@ export function testSql(test: PropertyTest, x: string, p: (value: unknown) => st
  * index entry of an indexed property (~170 bytes; a btree entry holds ~2,700).
  */
 const MAX_NUMBER_DIGITS = 330;
+
+/** A JSON string, lower-cased as the filter compares text; NULL otherwise. Also an indexed string property's index expression. */
+export function propertyTextSql(x: string): string {
+  return `(CASE WHEN jsonb_typeof(${x}) = 'string' THEN lower(${x} #>> '{}') END)`;
+}
 
 /**
  * A JSON number, or a string shaped like one, as numeric; NULL otherwise (the row drops out). Also

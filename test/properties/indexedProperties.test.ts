@@ -8,6 +8,7 @@ const ORDER_SCHEMA = {
   properties: {
     order: { type: 'object', properties: { total: { type: 'number' }, id: { type: 'string' }, qty: { type: 'integer' } } },
     coupon: { type: 'string' },
+    paid: { type: 'boolean' },
   },
 };
 
@@ -36,14 +37,16 @@ describe('indexed_properties: expression indexes for number properties', () => {
     await t.sql(`INSERT INTO {schema}.fc_subscribers (email) SELECT 'c' || g || '@example.com' FROM generate_series(1, 2000) g`);
     await t.sql(
       `INSERT INTO {schema}.fc_event_tracking (subscriber_id, counter, event_key, title, value_json)
-       SELECT s.id, 10, k.key, 'T', jsonb_build_object('order', jsonb_build_object('total', (s.id * 7) % 1000, 'id', 'A' || s.id))
+       SELECT s.id, 10, k.key, 'T', jsonb_build_object('order', jsonb_build_object('total', (s.id * 7) % 1000, 'id', 'A' || s.id),
+                                                       'coupon', CASE WHEN s.id % 100 = 0 THEN 'Rare' WHEN s.id % 2 = 0 THEN 'SPRING' ELSE 'summer' END)
          FROM {schema}.fc_subscribers s CROSS JOIN (VALUES ('order_placed'), ('page_viewed')) AS k(key)`,
     );
     // Occurrence r of event e: its own total, (e * 31 + r) % 1000 days ago modulo two years; one in 50 a numeric string.
     await t.sql(
       `INSERT INTO {schema}.fc_event_occurrences (event_id, subscriber_id, event_key, counter, value_json, occurred_at)
        SELECT e.id, e.subscriber_id, e.event_key, r,
-              jsonb_build_object('order', jsonb_build_object('total', CASE WHEN (e.id + r) % 50 = 0 THEN to_jsonb(((e.id * 31 + r) % 1000)::text) ELSE to_jsonb((e.id * 31 + r) % 1000) END)),
+              jsonb_build_object('order', jsonb_build_object('total', CASE WHEN (e.id + r) % 50 = 0 THEN to_jsonb(((e.id * 31 + r) % 1000)::text) ELSE to_jsonb((e.id * 31 + r) % 1000) END),
+                                 'coupon', CASE WHEN (e.id + r) % 97 = 0 THEN 'RARE' ELSE 'spring' END),
               $1::timestamptz - ((e.id * 7 + r * 131) % 730) * interval '1 day'
          FROM {schema}.fc_event_tracking e CROSS JOIN generate_series(1, 10) r`,
       [NOW.toISOString()],
@@ -55,14 +58,19 @@ describe('indexed_properties: expression indexes for number properties', () => {
   const definitions = () => t.rt.api('event_definitions');
 
   test('put builds two indexes and two statistics per property, valid; the definition answers its indexed_properties', async () => {
-    const { definition } = await definitions().put('Order_Placed', { schema: ORDER_SCHEMA, mode: 'report', indexed_properties: ['order.total'] });
-    expect(definition.indexed_properties).toEqual(['order.total']);
-    expect((await definitions().get('order_placed')).indexed_properties).toEqual(['order.total']);
+    const { definition } = await definitions().put('Order_Placed', { schema: ORDER_SCHEMA, mode: 'report', indexed_properties: ['order.total', 'coupon'] });
+    expect(definition.indexed_properties).toEqual(['order.total', 'coupon']);
+    expect((await definitions().get('order_placed')).indexed_properties).toEqual(['order.total', 'coupon']);
     const made = await objects();
-    expect(made.map((o) => o.name.replace(/_[0-9a-f]{24}$/, ''))).toEqual(['fc_evprop_e', 'fc_evprop_es', 'fc_evprop_o', 'fc_evprop_os']);
+    expect(made.map((o) => o.name.replace(/_[0-9a-f]{24}$/, ''))).toEqual(['fc_evprop_e', 'fc_evprop_e', 'fc_evprop_es', 'fc_evprop_es', 'fc_evprop_o', 'fc_evprop_o', 'fc_evprop_os', 'fc_evprop_os']);
     expect(made.every((o) => o.valid)).toBe(true);
+    const methods = await t.sql<{ method: string }>(
+      `SELECT a.amname AS method FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.relnamespace = $1::regnamespace AND starts_with(c.relname, 'fc_evprop_') ORDER BY 1`,
+      [t.schema],
+    );
+    expect(methods.map((m) => m.method)).toEqual(['btree', 'btree', 'hash', 'hash']);
     // Idempotent: the same definition again changes no object.
-    await definitions().put('order_placed', { schema: ORDER_SCHEMA, mode: 'report', indexed_properties: ['order.total'] });
+    await definitions().put('order_placed', { schema: ORDER_SCHEMA, mode: 'report', indexed_properties: ['order.total', 'coupon'] });
     expect(await objects()).toEqual(made);
   });
 
@@ -76,6 +84,9 @@ describe('indexed_properties: expression indexes for number properties', () => {
     ['count', 'any, last 30 days', property('order.total', '>', 900, { scope: 'any', days: 30 }), /^fc_evprop_o_/],
     ['page', 'any, last 30 days', property('order.total', '>', 900, { scope: 'any', days: 30 }), /^fc_evprop_o_/],
     ['count', 'any, no window', property('order.total', '>', 995, { scope: 'any' }), /^fc_evprop_o_/],
+    ['count', 'latest, string =', property('coupon', '=', 'rare'), /^fc_evprop_e_/],
+    ['page', 'latest, string in', property('coupon', 'in', ['rare', 'none']), /^fc_evprop_e_/],
+    ['count', 'any, string =, last 30 days', property('coupon', '=', 'Rare', { scope: 'any', days: 30 }), /^fc_evprop_o_/],
   ] as const)('%s, %s: EXPLAIN shows the property index, no Seq Scan of the events or the history', async (kind, _name, groups, index) => {
     const all = await plan(kind, groups);
     expect(indexNames(all)).toContainEqual(expect.stringMatching(index));
@@ -116,6 +127,26 @@ describe('indexed_properties: expression indexes for number properties', () => {
     expect(total).toBe(want);
   });
 
+  test('an indexed string compares case-insensitively, as unindexed: the same contacts as the raw JSON says, for = and in', async () => {
+    const [{ latest }] = await t.sql<{ latest: number }>(
+      `SELECT count(DISTINCT subscriber_id)::int AS latest FROM {schema}.fc_event_tracking WHERE lower(event_key) = 'order_placed' AND lower(value_json ->> 'coupon') = 'rare'`,
+    );
+    const since = new Date(NOW.getTime() - 30 * 86_400_000).toISOString();
+    const [{ any }] = await t.sql<{ any: number }>(
+      `SELECT count(DISTINCT subscriber_id)::int AS any FROM {schema}.fc_event_occurrences
+        WHERE event_id IN (SELECT id FROM {schema}.fc_event_tracking WHERE lower(event_key) = 'order_placed') AND lower(value_json ->> 'coupon') = 'rare' AND occurred_at >= $1`,
+      [since],
+    );
+    expect(latest).toBeGreaterThan(0);
+    expect(any).toBeGreaterThan(0);
+    const total = async (groups: unknown) => (await t.rt.api('contacts').query({ filters: groups, now: NOW })).total;
+    expect(await total(property('coupon', '=', 'RARE'))).toBe(latest);
+    expect(await total(property('coupon', 'in', ['rAre', 'nothing']))).toBe(latest);
+    expect(await total(property('coupon', '=', 'rare', { scope: 'any', days: 30 }))).toBe(any);
+    // contains is no equality: no index, the same answer as ever.
+    expect(await total(property('coupon', 'contains', 'AR'))).toBe(latest);
+  });
+
   test('an event tracked after the indexes exist is found through them, its occurrence carrying its key', async () => {
     const [{ id }] = await t.sql<{ id: string }>(`INSERT INTO {schema}.fc_subscribers (email) VALUES ('late@example.com') RETURNING id`);
     await t.rt.api('event_tracker').track({ subscriber_id: Number(id), event_key: 'ORDER_placed', title: 'Late', value: JSON.stringify({ order: { total: 12345 } }) }, true);
@@ -151,8 +182,8 @@ describe('indexed_properties: expression indexes for number properties', () => {
 
   test.each([
     ['not a list', 'order.total', /must be a list/],
-    ['an undeclared path', ['order.missing'], /no number type/],
-    ['a string property', ['coupon'], /declares "coupon" a string/],
+    ['an undeclared path', ['order.missing'], /the schema declares no type for "order.missing"/],
+    ['a boolean property', ['paid'], /can only index number and string properties: the schema declares "paid" a boolean/],
     ['the same path twice', ['order.total', 'order.total'], /twice/],
     ['six properties', ['order.total', 'order.qty', 'a', 'b', 'c', 'd'], /at most 5/],
     ['a path that does not parse', ['order..total'], /property paths/],

@@ -51,6 +51,7 @@ describe('exact decimal comparison', () => {
     ['-2', '-10', 1],
     ['5e-324', '0', 1],
     ['+.5e3', '500', 0],
+    ['-18', '-18', 0],
   ] as const)('%s vs %s → %d', (a, b, expected) => {
     expect(compareDecimal(a, b)).toBe(expected);
     expect(compareDecimal(b, a)).toBe(-expected || 0);

@@ -35,12 +35,12 @@ describe('GET /subscribers: event_tracking_property', () => {
     expect(emails(none.body)).toEqual(['cat@example.com']);
   });
 
-  test('indexed_properties over REST: PUT builds the indexes, the segment answers the same; a string property is a 422', async () => {
-    const schema = { type: 'object', properties: { order: { type: 'object', properties: { total: { type: 'number' }, note: { type: 'string' } } } } };
+  test('indexed_properties over REST: PUT builds the indexes, the segment answers the same; a boolean property is a 422', async () => {
+    const schema = { type: 'object', properties: { order: { type: 'object', properties: { total: { type: 'number' }, paid: { type: 'boolean' } } } } };
     const put = (body: unknown) => ({ method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const rejected = await s.call('/event-definitions/order_placed', put({ schema, mode: 'report', indexed_properties: ['order.note'] }));
+    const rejected = await s.call('/event-definitions/order_placed', put({ schema, mode: 'report', indexed_properties: ['order.paid'] }));
     expect(rejected.status).toBe(422);
-    expect(rejected.body).toEqual({ message: expect.stringMatching(/indexed_properties can only index number properties/), error_code: 'invalid_definition' });
+    expect(rejected.body).toEqual({ message: expect.stringMatching(/indexed_properties can only index number and string properties/), error_code: 'invalid_definition' });
     const saved = await s.call('/event-definitions/order_placed', put({ schema, mode: 'report', indexed_properties: ['order.total'] }));
     expect(saved.status).toBe(200);
     expect(saved.body.definition.indexed_properties).toEqual(['order.total']);

@@ -4,7 +4,7 @@ import { tableNames } from '../tableNames';
 import { migrationSchema } from './migrationSchema';
 
 /**
- * Indexed properties (docs/event-properties.md): a definition may name number properties to index
+ * Indexed properties (docs/event-properties.md): a definition may name number and string properties to index
  * (`indexed_properties`); their expression indexes are created by the definitions, not here. Each
  * occurrence also carries its event row's key, so an `any`-scope filter on an indexed property reads
  * one partial index of the history and never looks up 10^5 event rows to learn their keys.
