@@ -15,8 +15,10 @@ export function testSql(test: PropertyTest, x: string, p: (value: unknown) => st
       return `${propertyNumberSql(x)} ${test.op} ${p(test.operand)}::numeric`;
     case 'text': {
       // NULL rather than false for a property that is no string: the same in the filter's WHERE, and
-      // the comparison stays the indexed expression's (an indexed string property).
-      const text = `${propertyTextSql(x)} = lower(${p(test.operand)}::text)`;
+      // the comparisons stay the indexed expression's (an indexed string property indexes the key,
+      // the first comparison; the second makes it exact for longer text).
+      const operand = `lower(${p(test.operand)}::text)`;
+      const text = `(${propertyTextKeySql(x)} = left(${operand}, ${TEXT_KEY_LENGTH}) AND ${propertyTextSql(x)} = ${operand})`;
       if (test.numeric === null) return text;
       return `(${text} OR (CASE WHEN jsonb_typeof(${x}) = 'number' THEN (${x})::numeric = ${p(test.numeric)}::numeric END))`;
     }
@@ -45,9 +47,17 @@ export function testSql(test: PropertyTest, x: string, p: (value: unknown) => st
  */
 const MAX_NUMBER_DIGITS = 330;
 
-/** A JSON string, lower-cased as the filter compares text; NULL otherwise. Also an indexed string property's index expression. */
-export function propertyTextSql(x: string): string {
+/** A JSON string, lower-cased as the filter compares text; NULL otherwise. */
+function propertyTextSql(x: string): string {
   return `(CASE WHEN jsonb_typeof(${x}) = 'string' THEN lower(${x} #>> '{}') END)`;
+}
+
+/** Characters of a string an index holds: 800 bytes at most, a btree entry holds ~2,700 (and a value may be 64 KiB). */
+const TEXT_KEY_LENGTH = 200;
+
+/** The start of propertyTextSql: an indexed string property's index expression. */
+export function propertyTextKeySql(x: string): string {
+  return `left(${propertyTextSql(x)}, ${TEXT_KEY_LENGTH})`;
 }
 
 /**

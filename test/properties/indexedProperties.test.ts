@@ -68,7 +68,7 @@ describe('indexed_properties: expression indexes for number properties', () => {
       `SELECT a.amname AS method FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.relnamespace = $1::regnamespace AND starts_with(c.relname, 'fc_evprop_') ORDER BY 1`,
       [t.schema],
     );
-    expect(methods.map((m) => m.method)).toEqual(['btree', 'btree', 'hash', 'hash']);
+    expect(methods.map((m) => m.method)).toEqual(['btree', 'btree', 'btree', 'btree']);
     // Idempotent: the same definition again changes no object.
     await definitions().put('order_placed', { schema: ORDER_SCHEMA, mode: 'report', indexed_properties: ['order.total', 'coupon'] });
     expect(await objects()).toEqual(made);
@@ -147,6 +147,21 @@ describe('indexed_properties: expression indexes for number properties', () => {
     expect(await total(property('coupon', 'contains', 'AR'))).toBe(latest);
   });
 
+  test('an indexed string longer than its index key (5,000 characters) is stored, and compared whole', async () => {
+    const long = 'x'.repeat(4_999);
+    const ids: string[] = [];
+    for (const [email, coupon] of [['long-a@example.com', `${long}A`], ['long-b@example.com', `${long}B`]]) {
+      const [{ id }] = await t.sql<{ id: string }>(`INSERT INTO {schema}.fc_subscribers (email) VALUES ($1) RETURNING id`, [email]);
+      ids.push(id);
+      await t.rt.api('event_tracker').track({ subscriber_id: Number(id), event_key: 'order_placed', title: 'Long', value: JSON.stringify({ coupon }) }, true);
+    }
+    for (const scope of ['latest', 'any']) {
+      const { data } = await t.rt.api('contacts').query({ filters: property('coupon', '=', `${long.toUpperCase()}b`, { scope }) });
+      expect(data.map((c) => String(c.id))).toEqual([ids[1]]);
+    }
+    await t.sql(`DELETE FROM {schema}.fc_subscribers WHERE id = ANY($1::bigint[])`, [ids]);
+  });
+
   test('an event tracked after the indexes exist is found through them, its occurrence carrying its key', async () => {
     const [{ id }] = await t.sql<{ id: string }>(`INSERT INTO {schema}.fc_subscribers (email) VALUES ('late@example.com') RETURNING id`);
     await t.rt.api('event_tracker').track({ subscriber_id: Number(id), event_key: 'ORDER_placed', title: 'Late', value: JSON.stringify({ order: { total: 12345 } }) }, true);
@@ -210,6 +225,18 @@ describe('indexed_properties: expression indexes for number properties', () => {
     expect((await objects()).length).toBe(20 * 4);
     for (const key of ['k1', 'k2', 'k3', 'k4']) await definitions().delete(key);
     expect((await objects()).length).toBe(4);
+  }, 60_000);
+
+  test('definitions put at the same moment all get their indexes, and deleted at once all lose them', async () => {
+    const schema = { type: 'object', properties: { n: { type: 'number' }, s: { type: 'string' } } };
+    const keys = ['race_1', 'race_2', 'race_3', 'race_4'];
+    const before = (await objects()).length;
+    await Promise.all(keys.map((key) => definitions().put(key, { schema, mode: 'report', indexed_properties: ['n', 's'] })));
+    const made = await objects();
+    expect(made.length).toBe(before + keys.length * 8);
+    expect(made.every((o) => o.valid)).toBe(true);
+    await Promise.all(keys.map((key) => definitions().delete(key)));
+    expect((await objects()).length).toBe(before);
   }, 60_000);
 
   test('a definition without indexed_properties drops its indexes; deleting it drops them too', async () => {
