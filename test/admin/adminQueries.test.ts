@@ -2,7 +2,7 @@ import { tableNames } from '../../src/db/tableNames';
 import { formatTimelineCursor, parseTimelineCursor, TimelineQuery, timelineSql, type TimelineEntry } from '../../src/admin/queries/timelineQuery';
 import { calendarDays, TrendQuery, trendSql } from '../../src/admin/queries/trendQuery';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
-import { INDEX_NODES, nodes, type PlanNode } from '../filters/planKit';
+import { analyzeFilterTables, INDEX_NODES, nodes, type PlanNode } from '../filters/planKit';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 const BIG = 20_000;
@@ -41,7 +41,7 @@ describe('admin queries: timeline keyset pages and event trends', () => {
          FROM {schema}.fc_event_tracking e CROSS JOIN generate_series(1, 3) r WHERE e.subscriber_id > 1`,
       [NOW.toISOString()],
     );
-    for (const table of ['fc_subscribers', 'fc_event_tracking', 'fc_event_occurrences']) await t.sql(`ANALYZE {schema}.${table}`);
+    await analyzeFilterTables(t);
     timeline = new TimelineQuery(t.rt.dataSource, tableNames(t.schema));
   }, 120_000);
   afterAll(() => t.close());

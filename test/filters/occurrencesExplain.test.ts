@@ -1,6 +1,6 @@
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 import { item } from './filterTestKit';
-import { filterPlan, INDEX_NODES, type FilterStatement, type PlanNode } from './planKit';
+import { analyzeFilterTables, filterPlan, INDEX_NODES, type FilterStatement, type PlanNode } from './planKit';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 
@@ -31,7 +31,7 @@ describe('filters: EXPLAIN of event_tracking_occurrences reads the history throu
          FROM {schema}.fc_event_tracking e CROSS JOIN generate_series(1, ${PER_EVENT}) r`,
       [NOW.toISOString()],
     );
-    for (const table of ['fc_subscribers', 'fc_event_tracking', 'fc_event_occurrences']) await t.sql(`ANALYZE {schema}.${table}`);
+    await analyzeFilterTables(t);
   }, 120_000);
   afterAll(() => t.close());
 

@@ -50,3 +50,8 @@ export async function filterPlan(
   const [{ 'QUERY PLAN': json }] = await t.sql<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
   return nodes(json[0].Plan);
 }
+
+/** ANALYZE of the tables a filter plan reads, after a test's seed (the planner's statistics). */
+export async function analyzeFilterTables(t: TestRuntime): Promise<void> {
+  for (const table of ['fc_subscribers', 'fc_event_tracking', 'fc_event_occurrences']) await t.sql(`ANALYZE {schema}.${table}`);
+}

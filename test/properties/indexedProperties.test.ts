@@ -1,5 +1,5 @@
 import { FcrmError } from '../../src';
-import { filterPlan, INDEX_NODES, type FilterStatement, type PlanNode } from '../filters/planKit';
+import { analyzeFilterTables, filterPlan, INDEX_NODES, type FilterStatement, type PlanNode } from '../filters/planKit';
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
@@ -51,7 +51,7 @@ describe('indexed_properties: expression indexes for number properties', () => {
          FROM {schema}.fc_event_tracking e CROSS JOIN generate_series(1, 10) r`,
       [NOW.toISOString()],
     );
-    for (const table of ['fc_subscribers', 'fc_event_tracking', 'fc_event_occurrences']) await t.sql(`ANALYZE {schema}.${table}`);
+    await analyzeFilterTables(t);
   }, 120_000);
   afterAll(() => t.close());
 

@@ -1,13 +1,14 @@
 import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
-import { filterPlan, INDEX_NODES, type FilterStatement, type PlanNode } from '../filters/planKit';
+import { analyzeFilterTables, filterPlan, INDEX_NODES, type FilterStatement, type PlanNode } from '../filters/planKit';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 
 /**
  * event_tracking_property on 100,000 occurrences (2,000 contacts, 10,000 event rows over 100 keys,
  * 10 occurrences each over two years, values objects of 5 properties) after ANALYZE. The property
- * test is no index condition (no index serves numeric, case-insensitive or date comparisons of any
- * path, see the AddEventValueJson migration); what must hold is that it only ever runs on the key's
+ * test is no index condition (no general index serves numeric, case-insensitive or date comparisons
+ * of any path; a definition's indexed_properties add one per path, see indexedProperties.test.ts);
+ * what must hold is that it only ever runs on the key's
  * rows, found through the key index, and for `any` on their occurrences in the window, found through
  * (event_id, occurred_at): never a scan of either whole table.
  */
@@ -29,7 +30,7 @@ describe('event_tracking_property: EXPLAIN shows the indexes chosen', () => {
          FROM {schema}.fc_event_tracking e CROSS JOIN generate_series(1, 10) r`,
       [NOW.toISOString()],
     );
-    for (const table of ['fc_subscribers', 'fc_event_tracking', 'fc_event_occurrences']) await t.sql(`ANALYZE {schema}.${table}`);
+    await analyzeFilterTables(t);
   }, 120_000);
   afterAll(() => t.close());
 
