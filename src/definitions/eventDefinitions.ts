@@ -144,19 +144,20 @@ export class EventDefinitions {
     await this.reconcileIndexes();
   }
 
-  /** The indexes made to match the stored definitions (read afresh: another process may have changed them). */
+  /** The indexes made to match the stored definitions (read afresh, under the indexes' lock: another change may have come first). */
   private async reconcileIndexes(): Promise<void> {
     if (!this.indexes) return;
-    const { rows } = await this.store.loadAll();
-    const wanted = rows.flatMap((row) => {
-      const schema = JSON.parse(row.schema_json) as Record<string, unknown>;
-      return (row.indexed_properties ?? []).flatMap((text) => {
-        const path = parsePropertyPath(text);
-        const type = path && indexableType(schema, path);
-        return path && type ? [{ eventKey: row.event_key, path, type }] : [];
+    await this.indexes.reconcile(async () => {
+      const { rows } = await this.store.loadAll();
+      return rows.flatMap((row) => {
+        const schema = JSON.parse(row.schema_json) as Record<string, unknown>;
+        return (row.indexed_properties ?? []).flatMap((text) => {
+          const path = parsePropertyPath(text);
+          const type = path && indexableType(schema, path);
+          return path && type ? [{ eventKey: row.event_key, path, type }] : [];
+        });
       });
     });
-    await this.indexes.reconcile(wanted);
   }
 
   page(limit: number, offset: number): Promise<{ rows: DefinitionRow[]; total: number }> {

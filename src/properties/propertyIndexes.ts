@@ -44,6 +44,12 @@ interface PlannedObject {
  * serialised by an advisory lock between sessions; an index a failed concurrent build left invalid is
  * dropped and built again.
  */
+/**
+ * This process's changes per schema, one at a time, whichever runtime makes them: the advisory lock
+ * is re-entrant within a session, and the embedded database gives all its clients one session.
+ */
+const queues = new Map<string, Promise<unknown>>();
+
 export class PropertyIndexes {
   constructor(
     private readonly db: DataSource,
@@ -52,7 +58,23 @@ export class PropertyIndexes {
     private readonly concurrently: boolean,
   ) {}
 
-  async reconcile(wanted: readonly IndexedProperty[]): Promise<void> {
+  /**
+   * Makes the objects match `load()`'s properties. `load` runs under the lock, after every change
+   * that took the lock before: a list read before waiting could be stale and bring back the
+   * indexes of a definition deleted meanwhile.
+   */
+  reconcile(load: () => Promise<readonly IndexedProperty[]>): Promise<void> {
+    const run = (queues.get(this.schema) ?? Promise.resolve()).then(() => this.reconcileLocked(load));
+    const settled = run.catch(() => undefined);
+    queues.set(this.schema, settled);
+    // The last change of a schema forgets its queue, so closed runtimes leave nothing behind.
+    void settled.then(() => {
+      if (queues.get(this.schema) === settled) queues.delete(this.schema);
+    });
+    return run;
+  }
+
+  private async reconcileLocked(load: () => Promise<readonly IndexedProperty[]>): Promise<void> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     const lock = `fcrm-property-indexes:${this.schema}`;
@@ -61,7 +83,7 @@ export class PropertyIndexes {
       try {
         // An index build on 10^6 occurrences outlives the runtime's statement timeout.
         await runner.query('SET statement_timeout = 0');
-        await this.apply(runner, wanted);
+        await this.apply(runner, await load());
       } finally {
         await runner.query('RESET statement_timeout');
         await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);

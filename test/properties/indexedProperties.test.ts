@@ -1,6 +1,7 @@
-import { FcrmError } from '../../src';
+import { createEventTracking, FcrmError } from '../../src';
+import { silentLogger } from '../../src/runtime/logger';
 import { analyzeFilterTables, filterPlan, INDEX_NODES, type FilterStatement, type PlanNode } from '../filters/planKit';
-import { openTestRuntime, type TestRuntime } from '../helpers/testRuntime';
+import { openTestRuntime, testDatabaseUrl, type TestRuntime } from '../helpers/testRuntime';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 const ORDER_SCHEMA = {
@@ -237,6 +238,25 @@ describe('indexed_properties: expression indexes for number properties', () => {
     expect(made.every((o) => o.valid)).toBe(true);
     await Promise.all(keys.map((key) => definitions().delete(key)));
     expect((await objects()).length).toBe(before);
+  }, 60_000);
+
+  test('two processes sharing the schema: their changes at the same moment end in the objects of the definitions left', async () => {
+    const other = await createEventTracking({ databaseUrl: testDatabaseUrl(), schema: t.schema, logger: silentLogger });
+    try {
+      const schema = { type: 'object', properties: { n: { type: 'number' } } };
+      const before = (await objects()).length;
+      const apis = [definitions(), other.api('event_definitions')];
+      await Promise.all(['p_1', 'p_2', 'p_3', 'p_4'].map((key, i) => apis[i % 2].put(key, { schema, mode: 'report', indexed_properties: ['n'] })));
+      expect((await objects()).length).toBe(before + 16);
+      await Promise.all(['p_1', 'p_2', 'p_3'].map((key, i) => apis[(i + 1) % 2].delete(key)));
+      const left = await objects();
+      expect(left.length).toBe(before + 4);
+      expect(left.every((o) => o.valid)).toBe(true);
+      await other.api('event_definitions').delete('p_4');
+      expect((await objects()).length).toBe(before);
+    } finally {
+      await other.close();
+    }
   }, 60_000);
 
   test('a definition without indexed_properties drops its indexes; deleting it drops them too', async () => {
