@@ -66,10 +66,26 @@ export class DefinitionStore {
 
   /**
    * Creates or replaces the key's definition (its first spelling, its counter and its violations
-   * stay). Null when MAX_DEFINITIONS exist already and this key is not one of them.
+   * stay). Refused when MAX_DEFINITIONS exist already and this key is not one of them, or when the
+   * other keys index so many properties that these would pass `maxIndexed`. Changes take the
+   * version row's lock first, so two at the same moment cannot both pass a limit.
    */
-  async put(eventKey: string, mode: DefinitionMode, schemaJson: string, indexed: readonly string[]): Promise<{ row: DefinitionRow; created: boolean } | null> {
+  async put(
+    eventKey: string,
+    mode: DefinitionMode,
+    schemaJson: string,
+    indexed: readonly string[],
+    maxIndexed: number,
+  ): Promise<{ row: DefinitionRow; created: boolean } | 'too_many_definitions' | 'too_many_indexed'> {
     return this.db.transaction(async (manager) => {
+      await manager.query(`SELECT 1 FROM ${this.t.version} WHERE id = 1 FOR UPDATE`);
+      if (indexed.length > 0) {
+        const [{ n }]: Array<{ n: number }> = await manager.query(
+          `SELECT coalesce(sum(jsonb_array_length(indexed_properties)), 0)::int AS n FROM ${this.t.definitions} WHERE lower(event_key) <> lower($1)`,
+          [eventKey],
+        );
+        if (n + indexed.length > maxIndexed) return 'too_many_indexed';
+      }
       const rows: Array<DefinitionRow & { created: boolean }> = await manager.query(
         `INSERT INTO ${this.t.definitions} AS d (event_key, mode, schema_json, indexed_properties)
          SELECT $1::text, $2::text, $3::text, $5::jsonb
@@ -80,20 +96,11 @@ export class DefinitionStore {
          RETURNING d.*, (xmax = 0) AS created`,
         [eventKey, mode, schemaJson, MAX_DEFINITIONS, JSON.stringify(indexed)],
       );
-      if (rows.length === 0) return null;
+      if (rows.length === 0) return 'too_many_definitions';
       await manager.query(`UPDATE ${this.t.version} SET version = version + 1 WHERE id = 1`);
       const { created, ...row } = rows[0];
       return { row, created };
     });
-  }
-
-  /** How many properties the other keys' definitions index (the MAX_INDEXED_TOTAL check). */
-  async indexedElsewhere(eventKey: string): Promise<number> {
-    const rows: Array<{ n: number }> = await this.db.query(
-      `SELECT coalesce(sum(jsonb_array_length(indexed_properties)), 0)::int AS n FROM ${this.t.definitions} WHERE lower(event_key) <> lower($1)`,
-      [eventKey],
-    );
-    return rows[0].n;
   }
 
   /** Removes the key's definition and its recorded violations; false when there was none. */

@@ -118,12 +118,14 @@ export class EventDefinitions {
     const mode = definitionMode(input.mode);
     const compiled = compileSchema(input.schema);
     const indexed = checkIndexedProperties(input.indexed_properties, compiled.schema).map((p) => p.text);
-    if (indexed.length > 0 && (await this.store.indexedElsewhere(eventKey)) + indexed.length > MAX_INDEXED_TOTAL) {
+    const schemaJson = JSON.stringify(compiled.schema);
+    const stored = await this.store.put(eventKey, mode, schemaJson, indexed, MAX_INDEXED_TOTAL);
+    if (stored === 'too_many_definitions') {
+      throw new FcrmError('invalid_definition', `Invalid event definition: at most ${MAX_DEFINITIONS} event keys can have a definition; delete one first.`);
+    }
+    if (stored === 'too_many_indexed') {
       throw new FcrmError('invalid_definition', `Invalid event definition: at most ${MAX_INDEXED_TOTAL} properties can be indexed over all event keys; remove some from another definition first.`);
     }
-    const schemaJson = JSON.stringify(compiled.schema);
-    const stored = await this.store.put(eventKey, mode, schemaJson, indexed);
-    if (!stored) throw new FcrmError('invalid_definition', `Invalid event definition: at most ${MAX_DEFINITIONS} event keys can have a definition; delete one first.`);
     this.compiledByText.set(schemaJson, compiled);
     await this.changed();
     await this.reconcileIndexes();
