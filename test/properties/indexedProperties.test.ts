@@ -42,7 +42,7 @@ describe('indexed_properties: expression indexes for number properties', () => {
                                                        'coupon', CASE WHEN s.id % 100 = 0 THEN 'Rare' WHEN s.id % 2 = 0 THEN 'SPRING' ELSE 'summer' END)
          FROM {schema}.fc_subscribers s CROSS JOIN (VALUES ('order_placed'), ('page_viewed')) AS k(key)`,
     );
-    // Occurrence r of event e: its own total, (e * 31 + r) % 1000 days ago modulo two years; one in 50 a numeric string.
+    // Occurrence r of event e: its own total ((e * 31 + r) % 1000, one in 50 as a numeric string), (e * 7 + r * 131) % 730 days ago.
     await t.sql(
       `INSERT INTO {schema}.fc_event_occurrences (event_id, subscriber_id, event_key, counter, value_json, occurred_at)
        SELECT e.id, e.subscriber_id, e.event_key, r,
