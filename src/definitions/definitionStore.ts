@@ -12,7 +12,7 @@ export interface DefinitionRow {
   event_key: string;
   mode: DefinitionMode;
   schema_json: string;
-  /** The property paths whose number this key's indexes hold (docs/event-properties.md). */
+  /** The properties (dot paths) this key's indexes hold (docs/event-properties.md). */
   indexed_properties: string[];
   violations: string;
   last_violation_at: Date | null;
