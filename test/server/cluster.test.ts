@@ -47,7 +47,8 @@ describeOnPostgres('npm start with WEB_CONCURRENCY=2 on one PostgreSQL', () => {
       },
     });
     try {
-      await server.until((lines) => listeningPids(lines).length === 2 && /listening on http/.test(text(lines)));
+      // The credential is printed after the worker listens: wait for it too.
+      await server.until((lines) => listeningPids(lines).length === 2 && /listening on http/.test(text(lines)) && /^\s+admin:[A-Za-z0-9]{24}$/m.test(text(lines)));
       const base = text(server.lines).match(/listening on (http:\/\/\S+)/)![1];
       // The schema is fresh: one worker created the administrator credential and printed it.
       const credential = text(server.lines).match(/^\s+(admin:[A-Za-z0-9]{24})$/m)![1];
