@@ -117,7 +117,7 @@ export class EventDefinitions {
     const eventKey = definitionKey(rawKey);
     const mode = definitionMode(input.mode);
     const compiled = compileSchema(input.schema);
-    const indexed = checkIndexedProperties(input.indexed_properties, compiled.schema).map((p) => p.text);
+    const indexed = checkIndexedProperties(input.indexed_properties, compiled.schema);
     const schemaJson = JSON.stringify(compiled.schema);
     const stored = await this.store.put(eventKey, mode, schemaJson, indexed, MAX_INDEXED_TOTAL);
     if (stored === 'too_many_definitions') {

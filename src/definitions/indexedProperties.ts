@@ -7,9 +7,9 @@ import { declaredPropertyType } from './propertyType';
  * A definition's `indexed_properties`, checked against its schema: a list of at most
  * MAX_INDEXED_PER_KEY distinct property paths (the filter's dot paths), each one the schema declares
  * a number (`number` or `integer`) or a string: the index holds the property as that type. Missing:
- * none. Returns the paths as given, as segments, and their declared type.
+ * none. Returns the paths as given.
  */
-export function checkIndexedProperties(raw: unknown, schema: Record<string, unknown>): Array<{ text: string; path: string[]; type: IndexableType }> {
+export function checkIndexedProperties(raw: unknown, schema: Record<string, unknown>): string[] {
   if (raw === undefined || raw === null) return [];
   const fail = (reason: string) => new FcrmError('invalid_definition', `Invalid event definition: indexed_properties ${reason}.`);
   if (!Array.isArray(raw)) throw fail('must be a list of property paths');
@@ -27,7 +27,7 @@ export function checkIndexedProperties(raw: unknown, schema: Record<string, unkn
     const id = JSON.stringify(path);
     if (seen.has(id)) throw fail(`lists ${JSON.stringify(text)} twice`);
     seen.add(id);
-    return { text, path, type };
+    return text;
   });
 }
 

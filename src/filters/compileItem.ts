@@ -1,28 +1,12 @@
-import type { PropertyIndexedResolver, PropertyTypeResolver } from '../properties/propertyTest';
 import { compilePropertyItem } from './compilePropertyItem';
-import { parseFilterMoment } from './filterDate';
+import { DAY_MS, daysBefore, parseFilterMoment } from './filterDate';
 import { numericValueSql } from './filterNumber';
-import type { FilterItem } from './filterTypes';
+import type { FilterItem, ItemContext } from './filterTypes';
 import { bind, containsPattern } from './sqlText';
-
-/** What an item's SQL refers to. The inner aliases are fixed; the contact alias is the caller's. */
-export interface ItemContext {
-  events: string;
-  /** The occurrence history (fc_event_occurrences), for event_tracking_occurrences. */
-  occurrences: string;
-  contactAlias: string;
-  params: unknown[];
-  now: Date;
-  /** Declared property types (event definitions), for event_tracking_property; none by default. */
-  propertyType?: PropertyTypeResolver;
-  /** Indexed properties (event definitions), for event_tracking_property; none by default. */
-  propertyIndexed?: PropertyIndexedResolver;
-}
 
 /** Aliases used inside the generated subqueries; a contact alias may not reuse them. */
 export const INNER_ALIASES = ['te', 'tk', 'th'] as const;
 
-const DAY_MS = 86_400_000;
 const SQL_COMPARE = { '=': '=', '!=': '<>', '<': '<', '>': '>' } as const;
 type Comparison = keyof typeof SQL_COMPARE;
 
@@ -59,9 +43,8 @@ export function compileItem(item: FilterItem, ctx: ItemContext): string {
     case 'event_tracking_key_total_count':
       return countCompare('sum(te.counter)', item.operator as Comparison, value, (having) => perKey(ctx, p(item.extra_value), having), p);
     case 'event_tracking_occurrences': {
-      // The window's start is computed here from the injected clock, as within_days does: one
-      // parameter, so tests and automation runs can pin "now" and SQL never calls now().
-      const since = new Date(ctx.now.getTime() - (item.days as number) * DAY_MS).toISOString();
+      // From the injected clock, as within_days: tests and automation runs can pin "now".
+      const since = daysBefore(ctx.now, item.days as number);
       return countCompare('count(*)', item.operator as Comparison, value, (having) => recentOccurrences(ctx, p(item.extra_value), p(since), having), p);
     }
     case 'event_tracking_first_seen':
@@ -152,7 +135,7 @@ function zeroSatisfies(operator: Comparison, value: number): boolean {
 function recency(aggregate: string, item: FilterItem, now: Date, p: (value: unknown) => string): string {
   const value = item.value as string;
   if (item.operator === 'within_days') {
-    return `${aggregate} >= ${p(new Date(now.getTime() - Number(value) * DAY_MS).toISOString())}::timestamptz`;
+    return `${aggregate} >= ${p(daysBefore(now, Number(value)))}::timestamptz`;
   }
   const moment = parseFilterMoment(value);
   if (!moment) throw new TypeError(`unparsed date ${value}`); // parseFilterGroups checked it

@@ -1,21 +1,10 @@
 import { FcrmError } from '../errors';
 import { parsePropertyPath } from '../properties/propertyPath';
 import { testSql } from '../properties/propertySql';
-import { resolvePropertyCondition, type PropertyIndexedResolver, type PropertyOperator, type PropertyTypeResolver } from '../properties/propertyTest';
-import type { FilterItem } from './filterTypes';
+import { resolvePropertyCondition, type PropertyOperator } from '../properties/propertyTest';
+import { daysBefore } from './filterDate';
+import type { FilterItem, ItemContext } from './filterTypes';
 import { bind } from './sqlText';
-
-export interface PropertyItemContext {
-  events: string;
-  occurrences: string;
-  contactAlias: string;
-  params: unknown[];
-  now: Date;
-  propertyType?: PropertyTypeResolver;
-  propertyIndexed?: PropertyIndexedResolver;
-}
-
-const DAY_MS = 86_400_000;
 
 /**
  * An `event_tracking_property` item (parsed) as EXISTS over the key's event rows (`latest`: their
@@ -28,7 +17,7 @@ const DAY_MS = 86_400_000;
  * the `any` scope reads the occurrences by their own event_key, the predicate of its index, instead
  * of joining the key's event rows (10^5 row visits to learn which occurrences are the key's).
  */
-export function compilePropertyItem(item: FilterItem, ctx: PropertyItemContext): string {
+export function compilePropertyItem(item: FilterItem, ctx: ItemContext): string {
   const p = (value: unknown) => bind(ctx.params, value);
   const eventKey = item.extra_value as string;
   const path = parsePropertyPath(item.property as string);
@@ -40,7 +29,7 @@ export function compilePropertyItem(item: FilterItem, ctx: PropertyItemContext):
     // Only a declared type can make a parsed item fail here.
     throw new FcrmError('invalid_filter', `Filter item ${item.operator} on ${eventKey} property ${item.property}: value ${(error as Error).message}`);
   }
-  const since = item.days === undefined ? null : p(new Date(ctx.now.getTime() - item.days * DAY_MS).toISOString());
+  const since = item.days === undefined ? null : p(daysBefore(ctx.now, item.days));
   const keyParam = p(eventKey);
   const keyIs = `lower(te.event_key) = lower(${keyParam}::text)`;
   const pathParam = p(path);

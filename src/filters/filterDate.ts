@@ -1,3 +1,13 @@
+export const DAY_MS = 86_400_000;
+
+/**
+ * The start of the last `days` days before `now`, as ISO text: filters take "now" from an injected
+ * clock and pass the window's start as a parameter, so SQL never calls now().
+ */
+export function daysBefore(now: Date, days: number): string {
+  return new Date(now.getTime() - days * DAY_MS).toISOString();
+}
+
 /** A point in time given in a filter, and whether it named a whole day (no time of day). */
 export interface FilterMoment {
   at: Date;

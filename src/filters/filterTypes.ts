@@ -1,4 +1,4 @@
-import type { PropertyScalar } from '../properties/propertyTest';
+import type { PropertyIndexedResolver, PropertyScalar, PropertyTypeResolver } from '../properties/propertyTest';
 
 /**
  * FluentCRM's advanced-filter format, restricted to the event tracking properties. The parsed form
@@ -64,3 +64,17 @@ export interface FilterItem {
 
 /** The items of a group are ANDed; the groups are ORed. */
 export type FilterGroup = FilterItem[];
+
+/** What an item's SQL refers to. The inner aliases are fixed; the contact alias is the caller's. */
+export interface ItemContext {
+  events: string;
+  /** The occurrence history (fc_event_occurrences), for event_tracking_occurrences. */
+  occurrences: string;
+  contactAlias: string;
+  params: unknown[];
+  now: Date;
+  /** Declared property types (event definitions), for event_tracking_property; none by default. */
+  propertyType?: PropertyTypeResolver;
+  /** Indexed properties (event definitions), for event_tracking_property; none by default. */
+  propertyIndexed?: PropertyIndexedResolver;
+}

@@ -1,4 +1,4 @@
-import { parseFilterMoment, parseMomentText } from '../filters/filterDate';
+import { DAY_MS, parseFilterMoment, parseMomentText } from '../filters/filterDate';
 import { readNumber } from '../filters/filterNumber';
 import { compareDecimal } from './decimal';
 import { valueAtPath } from './propertyPath';
@@ -30,7 +30,6 @@ const NEGATED: Partial<Record<PropertyOperator, PropertyOperator>> = {
 };
 
 export const MAX_IN_VALUES = 100;
-const DAY_MS = 86_400_000;
 
 /** What one property must satisfy (positively). Number operands are canonical decimal text. */
 export type PropertyTest =
